@@ -1,0 +1,384 @@
+package io.safelock.lock;
+
+import io.safelock.lock.config.LockSettings;
+import io.safelock.lock.metrics.LockMetrics;
+import io.safelock.lock.metrics.LockMetrics.Outcome;
+import io.safelock.lock.redis.RedisNode;
+import io.safelock.lock.redis.ReleaseListener;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Distributed locks on one Redis node or, with 3, 5, 7 … nodes, Redlock. The reactive entry point:
+ * {@link #tryAcquire}, {@link #acquire} and {@link #withLock}; {@link #blocking()} for plain threads.
+ *
+ * <pre>{@code
+ * locks.withLock(LockName.of("product", id), guard ->
+ *         repository.decrementStock(id, qty, guard.fencingToken()));
+ * }</pre>
+ */
+public final class DistributedLocks implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DistributedLocks.class);
+    private static final Duration MIN_TTL = Duration.ofMillis(10);
+
+    private final Vertx vertx;
+    private final LockSettings settings;
+    private final LockMetrics metrics;
+    private final Redlock redlock;
+    private final LocalLine line = new LocalLine();
+    private final ReleaseSignals signals = new ReleaseSignals();
+    private final List<ReleaseListener> listeners = new ArrayList<>();
+    private final BlockingLocks blocking = new BlockingLocks(this);
+
+    private DistributedLocks(Vertx vertx, LockSettings settings, LockMetrics metrics) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.metrics = metrics;
+        List<RedisNode> nodes = settings.nodes().stream()
+                .map(address -> new RedisNode(vertx, address, settings, metrics::nodeError)).toList();
+        this.redlock = new Redlock(nodes, settings);
+        for (var address : settings.nodes()) {
+            listeners.add(new ReleaseListener(vertx, address, settings, redlock.channel(), signals::released));
+        }
+        listeners.forEach(ReleaseListener::start);
+        // open the connections now, so the first lock request does not pay for TCP and HELLO within its node timeout
+        nodeStatus().subscribe().with(status -> LOG.debugf("Lock nodes at start-up: %s", status));
+        LOG.infof("Distributed locks on %s (%s, quorum %d)", settings.nodes(),
+                nodes.size() == 1 ? "single node" : "Redlock", redlock.quorum());
+    }
+
+    public static DistributedLocks create(Vertx vertx, LockSettings settings, LockMetrics metrics) {
+        return new DistributedLocks(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(settings, "settings"),
+                metrics == null ? LockMetrics.NONE : metrics);
+    }
+
+    public LockSettings settings() {
+        return settings;
+    }
+
+    public BlockingLocks blocking() {
+        return blocking;
+    }
+
+    // ---------------------------------------------------------------- acquire
+
+    /** One attempt: the lease, or {@link LockBusyException} / {@link QuorumUnavailableException}. */
+    public Uni<Lease> tryAcquire(LockName name, Duration ttl) {
+        requireName(name);
+        requireTtl(ttl);
+        return Uni.createFrom().deferred(() -> {
+            long started = System.nanoTime();
+            LocalLine.Turn turn = line.tryEnter(name.value());
+            if (turn == null) {
+                metrics.acquireFinished(name.group(), Outcome.BUSY, since(started));
+                return Uni.createFrom().failure(new LockBusyException(name, Duration.ofMillis(-1)));
+            }
+            String token = newToken();
+            return redlock.attempt(name, token, ttl, false).map(attempt -> switch (attempt) {
+                case Redlock.Attempt.Granted granted -> granted(name, token, ttl, granted, turn, started);
+                case Redlock.Attempt.Busy busy -> {
+                    turn.leave();
+                    metrics.contended(name.group());
+                    metrics.acquireFinished(name.group(), Outcome.BUSY, since(started));
+                    throw new LockBusyException(name, Duration.ofMillis(busy.heldForMs()));
+                }
+                case Redlock.Attempt.Unavailable unavailable -> {
+                    turn.leave();
+                    throw unavailable(name, unavailable, started);
+                }
+            }).onCancellation().invoke(turn::leave);
+        });
+    }
+
+    public Uni<Lease> tryAcquire(String name, Duration ttl) {
+        return tryAcquire(LockName.parse(name), ttl);
+    }
+
+    /** Waits up to the configured {@code lock.wait-timeout} with the configured {@code lock.lease-ttl}. */
+    public Uni<Lease> acquire(LockName name) {
+        return acquire(name, settings.leaseTtl(), settings.waitTimeout());
+    }
+
+    /**
+     * Waits up to {@code maxWait} for the lock: behind earlier callers of this process first, then
+     * retrying against Redis with exponential backoff and full jitter, woken early by releases.
+     * Fails with {@link LockWaitTimeoutException} when the lock stayed busy until the deadline, or
+     * {@link QuorumUnavailableException} when the nodes could not be reached until then.
+     */
+    public Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait) {
+        requireName(name);
+        requireTtl(ttl);
+        requireWait(maxWait);
+        return Uni.createFrom().deferred(() -> {
+            Attempts attempts = new Attempts(name, ttl, System.nanoTime(), maxWait);
+            metrics.waiting(name.group(), 1);
+            return line.enter(name.value(), maxWait)
+                    .flatMap(turn -> turn == null
+                            ? Uni.createFrom().failure(timeout(attempts))
+                            : contend(attempts, turn).onCancellation().invoke(turn::leave))
+                    .onTermination().invoke(() -> metrics.waiting(name.group(), -1));
+        });
+    }
+
+    public Uni<Lease> acquire(String name, Duration ttl, Duration maxWait) {
+        return acquire(LockName.parse(name), ttl, maxWait);
+    }
+
+    /** State of one waiting caller. */
+    private final class Attempts {
+        final LockName name;
+        final Duration ttl;
+        final long started;
+        final long deadline;
+        final String token = newToken();
+        int count;
+        boolean reserved;
+        /** The last attempt failed for want of a quorum (not because the lock was held). */
+        Redlock.Attempt.Unavailable lastUnavailable;
+
+        Attempts(LockName name, Duration ttl, long started, Duration maxWait) {
+            this.name = name;
+            this.ttl = ttl;
+            this.started = started;
+            this.deadline = started + maxWait.toNanos();
+        }
+
+        boolean shouldReserve() {
+            return settings.reserveAfterAttempts() > 0 && count >= settings.reserveAfterAttempts();
+        }
+
+        Duration backoff() {
+            // full jitter: uniform in [0, min(max, initial * 2^n)]
+            long capNanos = Math.min(settings.maxBackoff().toNanos(),
+                    settings.initialBackoff().toNanos() << Math.min(20, Math.max(0, count - 1)));
+            return Duration.ofNanos(ThreadLocalRandom.current().nextLong(capNanos + 1));
+        }
+
+        Duration left() {
+            return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        }
+    }
+
+    private Uni<Lease> contend(Attempts a, LocalLine.Turn turn) {
+        boolean reserve = a.shouldReserve();
+        a.reserved |= reserve;
+        a.count++;
+        long stamp = signals.stamp();
+        return redlock.attempt(a.name, a.token, a.ttl, reserve).flatMap(attempt -> switch (attempt) {
+            case Redlock.Attempt.Granted granted -> Uni.createFrom().item(granted(a.name, a.token, a.ttl, granted, turn, a.started));
+            case Redlock.Attempt.Busy busy -> {
+                a.lastUnavailable = null;
+                metrics.contended(a.name.group());
+                LOG.debugf("Lock %s busy (attempt %d, holder has %d ms left)", a.name, a.count, busy.heldForMs());
+                yield retryOrGiveUp(a, turn, busy.heldForMs(), stamp);
+            }
+            case Redlock.Attempt.Unavailable unavailable -> {
+                a.lastUnavailable = unavailable;
+                LOG.debugf("Lock %s: quorum unavailable on attempt %d: %s", a.name, a.count, unavailable.failedNodes());
+                yield retryOrGiveUp(a, turn, -1, stamp);
+            }
+        });
+    }
+
+    private Uni<Lease> retryOrGiveUp(Attempts a, LocalLine.Turn turn, long heldForMs, long stamp) {
+        Duration left = a.left();
+        if (left.isZero()) {
+            turn.leave();
+            if (a.reserved) {
+                redlock.releaseQuietly(a.name, a.token); // drop our reservation so it does not block others
+            }
+            return Uni.createFrom().failure(a.lastUnavailable != null
+                    ? unavailable(a.name, a.lastUnavailable, a.started) : timeout(a));
+        }
+        Duration pause = a.backoff();
+        if (heldForMs > 0 && heldForMs + 1 < pause.toMillis()) {
+            pause = Duration.ofMillis(heldForMs + 1); // the holder's lease ends sooner: try then
+        }
+        if (pause.compareTo(left) > 0) {
+            pause = left;
+        }
+        if (a.lastUnavailable != null) {
+            // nodes are failing: no release will be announced, so just back off
+            return Uni.createFrom().voidItem().onItem().delayIt().by(pause.isZero() ? Duration.ofMillis(1) : pause)
+                    .flatMap(ignored -> contend(a, turn));
+        }
+        return signals.sleep(a.name.value(), pause.isZero() ? Duration.ofNanos(1) : pause, stamp)
+                .flatMap(ignored -> contend(a, turn));
+    }
+
+    private Lease granted(LockName name, String token, Duration ttl, Redlock.Attempt.Granted granted, LocalLine.Turn turn, long started) {
+        Lease lease = new Lease(this, name, token, granted.fencingToken(), granted.validUntilNanos(), ttl, turn);
+        Duration waited = since(started);
+        metrics.acquireFinished(name.group(), Outcome.ACQUIRED, waited);
+        metrics.waited(name.group(), waited);
+        metrics.holding(name.group(), 1);
+        LOG.debugf("Acquired lock %s (fencing token %d, waited %d ms)", name, granted.fencingToken(), waited.toMillis());
+        expireLocallyAt(lease);
+        return lease;
+    }
+
+    /** When the validity time passes without an extension, the next local caller may try Redis. */
+    private void expireLocallyAt(Lease lease) {
+        long delayMs = Math.max(1, Duration.ofNanos(lease.validUntilNanos() - System.nanoTime()).toMillis() + 1);
+        vertx.setTimer(delayMs, id -> {
+            if (System.nanoTime() >= lease.validUntilNanos() && lease.expireLocally()) {
+                LOG.infof("Lease on lock %s (fencing token %d) expired without release", lease.name(), lease.fencingToken());
+                metrics.holding(lease.name().group(), -1);
+                lease.turn().leave();
+            } else if (lease.isValid()) {
+                expireLocallyAt(lease); // extended meanwhile
+            }
+        });
+    }
+
+    private LockWaitTimeoutException timeout(Attempts a) {
+        metrics.acquireFinished(a.name.group(), Outcome.TIMEOUT, since(a.started));
+        LOG.debugf("Gave up on lock %s after %d attempts", a.name, a.count);
+        return new LockWaitTimeoutException(a.name, a.count, since(a.started));
+    }
+
+    private QuorumUnavailableException unavailable(LockName name, Redlock.Attempt.Unavailable unavailable, long started) {
+        metrics.quorumFailure(name.group());
+        metrics.acquireFinished(name.group(), Outcome.ERROR, since(started));
+        return new QuorumUnavailableException(name, redlock.quorum(), settings.nodes().size(), unavailable.failedNodes());
+    }
+
+    // ---------------------------------------------------------------- release and extend
+
+    Uni<Void> release(Lease lease) {
+        metrics.holding(lease.name().group(), -1);
+        metrics.held(lease.name().group(), since(lease.acquiredNanos()));
+        return redlock.release(lease.name(), lease.token())
+                .onItemOrFailure().transform((owned, failure) -> {
+                    lease.turn().leave();
+                    if (failure != null || owned < redlock.quorum()) {
+                        metrics.expiredRelease(lease.name().group());
+                        LOG.infof("Released lock %s (fencing token %d) after its lease had expired or was taken over%s",
+                                lease.name(), lease.fencingToken(), failure == null ? "" : ": " + failure.getMessage());
+                    } else {
+                        LOG.debugf("Released lock %s (fencing token %d)", lease.name(), lease.fencingToken());
+                    }
+                    return null;
+                });
+    }
+
+    Uni<Lease> extend(Lease lease, Duration ttl) {
+        return redlock.extend(lease.name(), lease.token(), ttl).map(extension -> switch (extension) {
+            case Redlock.Extension.Extended extended -> {
+                lease.extended(extended.validUntilNanos(), ttl);
+                metrics.extended(lease.name().group(), true);
+                yield lease;
+            }
+            case Redlock.Extension.Lost lost -> {
+                metrics.extended(lease.name().group(), false);
+                throw new LeaseLostException(lease.name(), lease.fencingToken(), lost.reason());
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- withLock
+
+    /** {@link #withLock(LockName, Duration, Duration, Function)} with the configured TTL and wait. */
+    public <T> Uni<T> withLock(LockName name, Function<LockGuard, Uni<T>> work) {
+        return withLock(name, settings.leaseTtl(), settings.waitTimeout(), work);
+    }
+
+    /**
+     * Acquires, runs {@code work} while extending the lease in the background, and always releases
+     * (success, failure or cancellation). If the lease is lost first, the work is cancelled and the
+     * result fails with {@link LeaseLostException}; the guard tells work that is not cancellable.
+     */
+    public <T> Uni<T> withLock(LockName name, Duration ttl, Duration maxWait, Function<LockGuard, Uni<T>> work) {
+        Objects.requireNonNull(work, "work");
+        return acquire(name, ttl, maxWait).flatMap(lease -> {
+            LockGuard guard = new LockGuard(lease);
+            LeaseKeeper keeper = keep(lease, guard);
+            Uni<T> result = Uni.createFrom().deferred(() -> work.apply(guard));
+            Uni<T> lostFirst = guard.whenLost().onItem().transformToUni(lost -> Uni.createFrom().<T>failure(lost));
+            return Uni.join().first(result, lostFirst).toTerminate()
+                    .onTermination().call(() -> {
+                        keeper.stop();
+                        return lease.release().onFailure().recoverWithNull();
+                    });
+        });
+    }
+
+    LeaseKeeper keep(Lease lease, LockGuard guard) {
+        guard.onLost(lost -> metrics.leaseLost(lease.name().group()));
+        LeaseKeeper keeper = new LeaseKeeper(vertx, lease, guard, settings.renewFraction());
+        keeper.start();
+        return keeper;
+    }
+
+    // ---------------------------------------------------------------- health
+
+    /** PINGs every node: host:port → "up" or why not. For readiness checks. */
+    public Uni<Map<String, String>> nodeStatus() {
+        List<Uni<Map.Entry<String, String>>> pings = redlock.nodes().stream()
+                .map(node -> node.send(Request.cmd(Command.PING))
+                        .map(ok -> Map.entry(node.name(), "up"))
+                        .onFailure().recoverWithItem(failure -> Map.entry(node.name(), RedisNode.reason(failure) + ": " + failure.getMessage())))
+                .toList();
+        return Uni.join().all(pings).andFailFast().map(entries -> {
+            Map<String, String> status = new LinkedHashMap<>();
+            entries.forEach(e -> status.put(e.getKey(), e.getValue()));
+            return status;
+        });
+    }
+
+    /** True when at least a quorum of nodes answers PING. */
+    public Uni<Boolean> quorumAvailable() {
+        return nodeStatus().map(status -> status.values().stream().filter("up"::equals).count() >= redlock.quorum());
+    }
+
+    public int quorum() {
+        return redlock.quorum();
+    }
+
+    @Override
+    public void close() {
+        listeners.forEach(ReleaseListener::close);
+        redlock.nodes().forEach(RedisNode::close);
+    }
+
+    // ---------------------------------------------------------------- arguments
+
+    static void requireName(LockName name) {
+        Objects.requireNonNull(name, "lock name must not be null");
+    }
+
+    static void requireTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl must not be null");
+        if (ttl.compareTo(MIN_TTL) < 0) {
+            throw new IllegalArgumentException("ttl must be at least " + MIN_TTL.toMillis() + " ms but was " + ttl.toMillis() + " ms");
+        }
+    }
+
+    static void requireWait(Duration maxWait) {
+        Objects.requireNonNull(maxWait, "maxWait must not be null");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative but was " + maxWait);
+        }
+    }
+
+    private static String newToken() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+}

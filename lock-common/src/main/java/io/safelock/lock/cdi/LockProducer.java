@@ -1,0 +1,41 @@
+package io.safelock.lock.cdi;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.safelock.lock.BlockingLocks;
+import io.safelock.lock.DistributedLocks;
+import io.safelock.lock.config.LockConfig;
+import io.safelock.lock.metrics.LockMetrics;
+import io.safelock.lock.metrics.MicrometerLockMetrics;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * Makes {@link DistributedLocks} and {@link BlockingLocks} injectable in a Quarkus application,
+ * configured from {@code lock.*}. Created at startup, so a bad node list stops the application with a
+ * clear message instead of failing the first request.
+ */
+@Singleton
+public class LockProducer {
+
+    @Produces
+    @Singleton
+    @Startup
+    DistributedLocks distributedLocks(Vertx vertx, LockConfig config, Instance<MeterRegistry> registry) {
+        LockMetrics metrics = registry.isResolvable() ? new MicrometerLockMetrics(registry.get()) : LockMetrics.NONE;
+        return DistributedLocks.create(vertx, config.toSettings(), metrics);
+    }
+
+    @Produces
+    @Singleton
+    BlockingLocks blockingLocks(DistributedLocks locks) {
+        return locks.blocking();
+    }
+
+    void close(@Disposes DistributedLocks locks) {
+        locks.close();
+    }
+}

@@ -1,0 +1,102 @@
+package io.safelock.lock.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Micrometer meters; Prometheus names: {@code lock_acquire_seconds{group,outcome}},
+ * {@code lock_wait_seconds}, {@code lock_hold_seconds}, {@code lock_contended_attempts_total},
+ * {@code lock_extensions_total{outcome}}, {@code lock_leases_lost_total},
+ * {@code lock_releases_expired_total}, {@code lock_held}, {@code lock_waiting},
+ * {@code lock_node_errors_total{node,reason}}, {@code lock_quorum_failures_total}.
+ */
+public final class MicrometerLockMetrics implements LockMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> holding = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+
+    public MicrometerLockMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void acquireFinished(String group, Outcome outcome, Duration took) {
+        timer("lock.acquire", "Time of acquire calls by outcome", group, "outcome", outcome.tag()).record(took);
+    }
+
+    @Override
+    public void waited(String group, Duration waited) {
+        timer("lock.wait", "Time from the acquire call until the lock was granted", group).record(waited);
+    }
+
+    @Override
+    public void held(String group, Duration held) {
+        timer("lock.hold", "Time a lease was held, acquire to release", group).record(held);
+    }
+
+    @Override
+    public void contended(String group) {
+        counter("lock.contended.attempts", "Attempts that found the lock held by another owner", group).increment();
+    }
+
+    @Override
+    public void extended(String group, boolean ok) {
+        counter("lock.extensions", "Lease extensions by outcome", group, "outcome", ok ? "ok" : "failed").increment();
+    }
+
+    @Override
+    public void leaseLost(String group) {
+        counter("lock.leases.lost", "Leases lost while work was running", group).increment();
+    }
+
+    @Override
+    public void expiredRelease(String group) {
+        counter("lock.releases.expired", "Releases of a lease that had already expired", group).increment();
+    }
+
+    @Override
+    public void holding(String group, int delta) {
+        gauge(holding, "lock.held", "Leases currently held by this process", group).addAndGet(delta);
+    }
+
+    @Override
+    public void waiting(String group, int delta) {
+        gauge(waiting, "lock.waiting", "Callers currently waiting for a lock in this process", group).addAndGet(delta);
+    }
+
+    @Override
+    public void nodeError(String node, String reason) {
+        Counter.builder("lock.node.errors").description("Failed requests to a Redis lock node")
+                .tag("node", node).tag("reason", reason).register(registry).increment();
+    }
+
+    @Override
+    public void quorumFailure(String group) {
+        counter("lock.quorum.failures", "Operations that could not reach a quorum of Redis nodes", group).increment();
+    }
+
+    private Timer timer(String name, String description, String group, String... tags) {
+        return Timer.builder(name).description(description).tag("group", group).tags(tags)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+    }
+
+    private Counter counter(String name, String description, String group, String... tags) {
+        return Counter.builder(name).description(description).tag("group", group).tags(tags).register(registry);
+    }
+
+    private AtomicInteger gauge(Map<String, AtomicInteger> values, String name, String description, String group) {
+        return values.computeIfAbsent(group, g -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder(name, value, AtomicInteger::get).description(description).tag("group", g).register(registry);
+            return value;
+        });
+    }
+}

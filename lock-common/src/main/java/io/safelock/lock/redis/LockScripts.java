@@ -1,0 +1,80 @@
+package io.safelock.lock.redis;
+
+/**
+ * The lock's server-side steps. Each runs atomically on one node, so "check the owner token, then act"
+ * cannot interleave with another client.
+ */
+public final class LockScripts {
+
+    private LockScripts() {
+    }
+
+    /**
+     * KEYS: lock, fence counter, reservation. ARGV: token, ttl ms, reservation ms (0 = do not reserve).
+     * Grants the lock when it is free and not reserved for another waiter (or already ours, after a
+     * retried request), and returns {1, fencing counter}. Otherwise returns {0, holder's remaining ms}
+     * and, if asked, reserves the next turn for this waiter so callers that re-acquire in a loop
+     * cannot starve it.
+     */
+    public static final LuaScript ACQUIRE = LuaScript.of("acquire", """
+            local holder = redis.call('GET', KEYS[1])
+            if holder == ARGV[1] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              return {1, redis.call('INCR', KEYS[2])}
+            end
+            if not holder then
+              local reserved = redis.call('GET', KEYS[3])
+              if (not reserved) or reserved == ARGV[1] then
+                redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+                if reserved then redis.call('DEL', KEYS[3]) end
+                return {1, redis.call('INCR', KEYS[2])}
+              end
+            end
+            if ARGV[3] ~= '0' then
+              redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[3])
+            end
+            return {0, redis.call('PTTL', KEYS[1])}
+            """);
+
+    /**
+     * KEYS: lock, reservation. ARGV: token, channel, lock name.
+     * Deletes the lock only if the token still owns it and tells waiters on the channel; drops this
+     * token's reservation too (a waiter that gives up). Returns 1 if the lock was ours.
+     */
+    public static final LuaScript RELEASE = LuaScript.of("release", """
+            local released = 0
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              redis.call('DEL', KEYS[1])
+              redis.call('PUBLISH', ARGV[2], ARGV[3])
+              released = 1
+            end
+            if redis.call('GET', KEYS[2]) == ARGV[1] then
+              redis.call('DEL', KEYS[2])
+            end
+            return released
+            """);
+
+    /** KEYS: lock. ARGV: token, ttl ms. Resets the TTL only if the token still owns the lock; 1 if it did. */
+    public static final LuaScript EXTEND = LuaScript.of("extend", """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 0
+            """);
+
+    /**
+     * KEYS: lock, fence counter. ARGV: token, fencing token.
+     * While the token still owns the lock on this node, raises the node's counter to at least the given
+     * value, so any later holder that wins this node counts above it. Returns 1 if the lock was ours.
+     */
+    public static final LuaScript RAISE_FENCE = LuaScript.of("raise-fence", """
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return 0
+            end
+            local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if current < tonumber(ARGV[2]) then
+              redis.call('SET', KEYS[2], ARGV[2])
+            end
+            return 1
+            """);
+}

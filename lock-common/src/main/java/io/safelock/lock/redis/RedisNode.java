@@ -1,0 +1,137 @@
+package io.safelock.lock.redis;
+
+import io.safelock.lock.config.LockSettings;
+import io.safelock.lock.config.RedisNodeAddress;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import org.jboss.logging.Logger;
+
+/**
+ * One Redis node as the lock sees it: runs scripts by SHA with a hard per-request timeout, and notices
+ * when the node goes down or comes back (logged once per change, not per request).
+ */
+public final class RedisNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisNode.class);
+
+    private final RedisNodeAddress address;
+    private final Redis client;
+    private final Duration timeout;
+    private final BiConsumer<String, String> errorListener;
+    private volatile boolean down;
+
+    /**
+     * @param errorListener told (node, reason) for every failed request: "timeout", "connection" or "error"
+     */
+    public RedisNode(Vertx vertx, RedisNodeAddress address, LockSettings settings, BiConsumer<String, String> errorListener) {
+        this.address = address;
+        this.timeout = settings.nodeTimeout();
+        this.errorListener = errorListener;
+        this.client = Redis.createClient(vertx, options(address, settings));
+    }
+
+    static RedisOptions options(RedisNodeAddress address, LockSettings settings) {
+        RedisOptions options = new RedisOptions()
+                .setConnectionString(address.uri())
+                .setMaxPoolSize(settings.poolSize())
+                .setMaxPoolWaiting(settings.poolSize() * 64)
+                .setNetClientOptions(new NetClientOptions()
+                        .setConnectTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.nodeTimeout().toMillis() * 10)))
+                        .setTcpNoDelay(true)
+                        .setTcpKeepAlive(true));
+        settings.password().ifPresent(options::setPassword);
+        return options;
+    }
+
+    public String name() {
+        return address.display();
+    }
+
+    public RedisNodeAddress address() {
+        return address;
+    }
+
+    public boolean isDown() {
+        return down;
+    }
+
+    /** Runs the script; a node that does not know it (restarted, flushed) gets the body once more. */
+    public Uni<Response> eval(LuaScript script, List<String> keys, List<String> args) {
+        Uni<Response> bySha = client.send(scriptRequest(Command.EVALSHA, script.sha(), keys, args))
+                .onFailure(RedisNode::isNoScript)
+                .recoverWithUni(() -> client.send(scriptRequest(Command.EVAL, script.body(), keys, args)));
+        return guarded(bySha);
+    }
+
+    public Uni<Response> send(Request request) {
+        return guarded(client.send(request));
+    }
+
+    private Uni<Response> guarded(Uni<Response> call) {
+        return call.ifNoItem().after(timeout)
+                .failWith(() -> new TimeoutException("no answer within " + timeout.toMillis() + " ms"))
+                .invoke(this::markUp)
+                .onFailure().invoke(this::markFailed);
+    }
+
+    private static Request scriptRequest(Command command, String scriptOrSha, List<String> keys, List<String> args) {
+        Request request = Request.cmd(command).arg(scriptOrSha).arg(keys.size());
+        keys.forEach(request::arg);
+        args.forEach(request::arg);
+        return request;
+    }
+
+    private static boolean isNoScript(Throwable failure) {
+        String message = failure.getMessage();
+        return message != null && message.startsWith("NOSCRIPT");
+    }
+
+    private void markUp() {
+        if (down) {
+            down = false;
+            LOG.infof("Redis node %s is answering again", name());
+        }
+    }
+
+    private void markFailed(Throwable failure) {
+        String reason = reason(failure);
+        errorListener.accept(name(), reason);
+        if ("error".equals(reason)) {
+            LOG.debugf("Redis node %s answered with an error: %s", name(), failure.getMessage());
+            return;
+        }
+        if (!down) {
+            down = true;
+            LOG.warnf("Redis node %s is down or unreachable (%s): %s", name(), reason, failure.getMessage());
+        } else {
+            LOG.debugf("Redis node %s still failing (%s): %s", name(), reason, failure.getMessage());
+        }
+    }
+
+    /** Classifies a failure for logs, metrics and {@link io.safelock.lock.QuorumUnavailableException}. */
+    public static String reason(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return "timeout";
+        }
+        if (failure instanceof java.io.IOException || failure instanceof io.vertx.core.VertxException
+                || (failure.getMessage() != null && failure.getMessage().contains("onnection"))) {
+            return "connection";
+        }
+        return "error";
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

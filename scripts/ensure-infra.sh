@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Makes sure the servers the tests and the demo need are installed and running on loopback:
+#   redis-server binary (the tests and the demo start their own Redis nodes),
+#   Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672.
+# Starts what is installed but stopped; installs what is missing with apt-get when run as root;
+# otherwise says exactly what to install. Leaves servers that are already running alone.
+# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq]   (default: all)
+set -euo pipefail
+
+want=("$@")
+[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq)
+
+log() { printf '[infra] %s\n' "$*"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() {
+  local port=$1 what=$2 i
+  for i in $(seq 1 120); do port_open "$port" && return 0; sleep 0.5; done
+  echo "error: $what did not start listening on 127.0.0.1:$port" >&2; return 1
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: $* missing and not root. Install it: sudo apt-get install -y $*" >&2
+    exit 1
+  fi
+  if [ $apt_updated -eq 0 ]; then
+    log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    apt_updated=1
+  fi
+  log "installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_redis_binary() {
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  # Debian starts a system Redis on install; that is fine, we only need the binary and a server on 6379.
+}
+
+ensure_redis() {
+  ensure_redis_binary
+  if port_open 6379; then return 0; fi
+  log "starting Redis on 127.0.0.1:6379"
+  mkdir -p /tmp/safelock-redis-6379
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+    --dir /tmp/safelock-redis-6379 --logfile /tmp/safelock-redis-6379/redis.log
+  wait_port 6379 Redis
+}
+
+ensure_postgres() {
+  if port_open 5432; then return 0; fi
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    apt_install postgresql
+  fi
+  local version
+  version=$(ls /etc/postgresql | sort -V | tail -1)
+  log "starting PostgreSQL $version"
+  if [ "$(id -u)" -eq 0 ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  else
+    echo "error: PostgreSQL is not running on 127.0.0.1:5432; start it: sudo pg_ctlcluster $version main start" >&2; exit 1
+  fi
+  wait_port 5432 PostgreSQL
+  # A fresh Debian install asks for passwords on TCP: give the postgres role the one the services use.
+  su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null 2>&1 || true
+}
+
+ensure_rabbitmq() {
+  if port_open 5672; then return 0; fi
+  command -v rabbitmq-server >/dev/null 2>&1 || apt_install rabbitmq-server
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: RabbitMQ is not running on 127.0.0.1:5672; start it: sudo rabbitmq-server -detached" >&2; exit 1
+  fi
+  log "starting RabbitMQ"
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+  wait_port 5672 RabbitMQ
+  rabbitmqctl await_startup >/dev/null 2>&1 || true
+}
+
+for w in "${want[@]}"; do
+  case "$w" in
+    redis-binary) ensure_redis_binary ;;
+    redis) ensure_redis ;;
+    postgres) ensure_postgres ;;
+    rabbitmq) ensure_rabbitmq ;;
+    *) echo "unknown: $w" >&2; exit 2 ;;
+  esac
+done
+log "ready: ${want[*]}"
