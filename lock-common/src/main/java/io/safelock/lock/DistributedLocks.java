@@ -32,6 +32,11 @@ public final class DistributedLocks implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DistributedLocks.class);
     private static final Duration MIN_TTL = Duration.ofMillis(10);
+    /**
+     * Attempts in a row that may fail for want of a quorum before acquire gives up: enough to ride out
+     * a blip, few enough that callers learn of an outage in a few node timeouts instead of at their deadline.
+     */
+    static final int UNAVAILABLE_ATTEMPTS = 3;
 
     private final Vertx vertx;
     private final LockSettings settings;
@@ -86,8 +91,8 @@ public final class DistributedLocks implements AutoCloseable {
                 return Uni.createFrom().failure(new LockBusyException(name, Duration.ofMillis(-1)));
             }
             String token = newToken();
-            return redlock.attempt(name, token, ttl, false).map(attempt -> switch (attempt) {
-                case Redlock.Attempt.Granted granted -> granted(name, token, ttl, granted, turn, started);
+            return redlock.attempt(name, token, token, ttl, false).map(attempt -> switch (attempt) {
+                case Redlock.Attempt.Granted granted -> granted(name, token, token, ttl, granted, turn, started);
                 case Redlock.Attempt.Busy busy -> {
                     turn.leave();
                     metrics.contended(name.group());
@@ -115,7 +120,7 @@ public final class DistributedLocks implements AutoCloseable {
      * Waits up to {@code maxWait} for the lock: behind earlier callers of this process first, then
      * retrying against Redis with exponential backoff and full jitter, woken early by releases.
      * Fails with {@link LockWaitTimeoutException} when the lock stayed busy until the deadline, or
-     * {@link QuorumUnavailableException} when the nodes could not be reached until then.
+     * {@link QuorumUnavailableException} when a quorum of nodes failed to answer on several attempts in a row.
      */
     public Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait) {
         requireName(name);
@@ -142,11 +147,13 @@ public final class DistributedLocks implements AutoCloseable {
         final Duration ttl;
         final long started;
         final long deadline;
-        final String token = newToken();
+        final String waiter = newToken();
+        String token;
         int count;
         boolean reserved;
         /** The last attempt failed for want of a quorum (not because the lock was held). */
         Redlock.Attempt.Unavailable lastUnavailable;
+        int unavailableInARow;
 
         Attempts(LockName name, Duration ttl, long started, Duration maxWait) {
             this.name = name;
@@ -176,16 +183,19 @@ public final class DistributedLocks implements AutoCloseable {
         a.reserved |= reserve;
         a.count++;
         long stamp = signals.stamp();
-        return redlock.attempt(a.name, a.token, a.ttl, reserve).flatMap(attempt -> switch (attempt) {
-            case Redlock.Attempt.Granted granted -> Uni.createFrom().item(granted(a.name, a.token, a.ttl, granted, turn, a.started));
+        a.token = newToken();
+        return redlock.attempt(a.name, a.token, a.waiter, a.ttl, reserve).flatMap(attempt -> switch (attempt) {
+            case Redlock.Attempt.Granted granted -> Uni.createFrom().item(granted(a.name, a.token, a.waiter, a.ttl, granted, turn, a.started));
             case Redlock.Attempt.Busy busy -> {
                 a.lastUnavailable = null;
+                a.unavailableInARow = 0;
                 metrics.contended(a.name.group());
                 LOG.debugf("Lock %s busy (attempt %d, holder has %d ms left)", a.name, a.count, busy.heldForMs());
                 yield retryOrGiveUp(a, turn, busy.heldForMs(), stamp);
             }
             case Redlock.Attempt.Unavailable unavailable -> {
                 a.lastUnavailable = unavailable;
+                a.unavailableInARow++;
                 LOG.debugf("Lock %s: quorum unavailable on attempt %d: %s", a.name, a.count, unavailable.failedNodes());
                 yield retryOrGiveUp(a, turn, -1, stamp);
             }
@@ -194,10 +204,11 @@ public final class DistributedLocks implements AutoCloseable {
 
     private Uni<Lease> retryOrGiveUp(Attempts a, LocalLine.Turn turn, long heldForMs, long stamp) {
         Duration left = a.left();
-        if (left.isZero()) {
+        if (left.isZero() || a.unavailableInARow >= UNAVAILABLE_ATTEMPTS) {
             turn.leave();
             if (a.reserved) {
-                redlock.releaseQuietly(a.name, a.token); // drop our reservation so it does not block others
+                // drop our reservation so it does not block others
+                redlock.releaseIgnoringFailures(a.name, a.token, a.waiter).subscribe().with(ignored -> { });
             }
             return Uni.createFrom().failure(a.lastUnavailable != null
                     ? unavailable(a.name, a.lastUnavailable, a.started) : timeout(a));
@@ -218,8 +229,9 @@ public final class DistributedLocks implements AutoCloseable {
                 .flatMap(ignored -> contend(a, turn));
     }
 
-    private Lease granted(LockName name, String token, Duration ttl, Redlock.Attempt.Granted granted, LocalLine.Turn turn, long started) {
-        Lease lease = new Lease(this, name, token, granted.fencingToken(), granted.validUntilNanos(), ttl, turn);
+    private Lease granted(LockName name, String token, String waiter, Duration ttl, Redlock.Attempt.Granted granted,
+                          LocalLine.Turn turn, long started) {
+        Lease lease = new Lease(this, name, token, waiter, granted.fencingToken(), granted.validUntilNanos(), ttl, turn);
         Duration waited = since(started);
         metrics.acquireFinished(name.group(), Outcome.ACQUIRED, waited);
         metrics.waited(name.group(), waited);
@@ -260,7 +272,7 @@ public final class DistributedLocks implements AutoCloseable {
     Uni<Void> release(Lease lease) {
         metrics.holding(lease.name().group(), -1);
         metrics.held(lease.name().group(), since(lease.acquiredNanos()));
-        return redlock.release(lease.name(), lease.token())
+        return redlock.release(lease.name(), lease.token(), lease.waiter())
                 .onItemOrFailure().transform((owned, failure) -> {
                     lease.turn().leave();
                     if (failure != null || owned < redlock.quorum()) {

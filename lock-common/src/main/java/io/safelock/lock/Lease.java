@@ -16,6 +16,7 @@ public final class Lease {
     private final DistributedLocks locks;
     private final LockName name;
     private final String token;
+    private final String waiter;
     private final long fencingToken;
     private final long acquiredNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -23,11 +24,12 @@ public final class Lease {
     private volatile long validUntilNanos;
     private volatile Duration ttl;
 
-    Lease(DistributedLocks locks, LockName name, String token, long fencingToken, long validUntilNanos, Duration ttl,
-          LocalLine.Turn turn) {
+    Lease(DistributedLocks locks, LockName name, String token, String waiter, long fencingToken, long validUntilNanos,
+          Duration ttl, LocalLine.Turn turn) {
         this.locks = locks;
         this.name = name;
         this.token = token;
+        this.waiter = waiter;
         this.fencingToken = fencingToken;
         this.validUntilNanos = validUntilNanos;
         this.ttl = ttl;
@@ -83,6 +85,10 @@ public final class Lease {
             return Uni.createFrom().failure(new LeaseLostException(name, fencingToken, "already released"));
         }
         return locks.extend(this, newTtl);
+    }
+
+    String waiter() {
+        return waiter;
     }
 
     long validUntilNanos() {

@@ -78,10 +78,14 @@ final class Redlock {
         return nodes;
     }
 
-    Uni<Attempt> attempt(LockName name, String token, Duration ttl, boolean reserve) {
+    /**
+     * @param token  new for every attempt
+     * @param waiter the same for all attempts of one caller: what a reservation is made for
+     */
+    Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve) {
         long start = System.nanoTime();
         List<String> keys = List.of(lockKey(name), fenceKey(name), reservationKey(name));
-        List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0");
+        List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter);
         return fanOut(nodes, node -> node.eval(LockScripts.ACQUIRE, keys, args)).flatMap(replies -> {
             List<Reply> granted = new ArrayList<>();
             long heldFor = -1;
@@ -94,23 +98,23 @@ final class Redlock {
             }
             Map<String, String> failed = failures(replies);
             if (granted.size() < quorum) {
-                if (!granted.isEmpty() || !failed.isEmpty()) {
-                    releaseQuietly(name, token); // a node may have granted it after we stopped waiting
+                Attempt failure = failed.size() > nodes.size() - quorum ? new Attempt.Unavailable(failed) : new Attempt.Busy(heldFor);
+                if (granted.isEmpty() && failed.isEmpty()) {
+                    return Uni.createFrom().item(failure);
                 }
-                return Uni.createFrom().item(failed.size() > nodes.size() - quorum
-                        ? new Attempt.Unavailable(failed) : new Attempt.Busy(heldFor));
+                // undo partial grants (and grants a node made after we stopped waiting) before anyone retries
+                return releaseIgnoringFailures(name, token, waiter).replaceWith(failure);
             }
             long fencingToken = granted.stream().mapToLong(r -> r.response().get(1).toLong()).max().orElseThrow();
-            return fenceOnQuorum(name, token, fencingToken, granted).map(fenced -> {
+            return fenceOnQuorum(name, token, fencingToken, granted).flatMap(fenced -> {
                 long validUntil = start + ttl.toNanos() - drift(ttl).toNanos();
                 if (fenced >= quorum && System.nanoTime() < validUntil) {
-                    return (Attempt) new Attempt.Granted(fencingToken, validUntil);
+                    return Uni.createFrom().item((Attempt) new Attempt.Granted(fencingToken, validUntil));
                 }
-                releaseQuietly(name, token);
                 Map<String, String> reasons = new LinkedHashMap<>(failed);
                 reasons.put("(all)", fenced < quorum ? "fencing token confirmed on " + fenced + " nodes only"
                         : "validity time used up after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
-                return new Attempt.Unavailable(reasons);
+                return releaseIgnoringFailures(name, token, waiter).replaceWith(new Attempt.Unavailable(reasons));
             });
         });
     }
@@ -147,16 +151,16 @@ final class Redlock {
         });
     }
 
-    /** Deletes our key on every node; returns on how many nodes it was still ours. */
-    Uni<Integer> release(LockName name, String token) {
+    /** Deletes our key (and our waiter's reservation) on every node; returns on how many nodes the key was still ours. */
+    Uni<Integer> release(LockName name, String token, String waiter) {
         List<String> keys = List.of(lockKey(name), reservationKey(name));
-        List<String> args = List.of(token, channel, name.value());
+        List<String> args = List.of(token, channel, name.value(), waiter);
         return fanOut(nodes, node -> node.eval(LockScripts.RELEASE, keys, args))
                 .map(replies -> (int) replies.stream().filter(r -> r.ok() && r.response().toLong() == 1).count());
     }
 
-    void releaseQuietly(LockName name, String token) {
-        release(name, token).subscribe().with(ignored -> { }, ignored -> { });
+    Uni<Integer> releaseIgnoringFailures(LockName name, String token, String waiter) {
+        return release(name, token, waiter).onFailure().recoverWithItem(0);
     }
 
     Duration drift(Duration ttl) {

@@ -10,36 +10,32 @@ public final class LockScripts {
     }
 
     /**
-     * KEYS: lock, fence counter, reservation. ARGV: token, ttl ms, reservation ms (0 = do not reserve).
-     * Grants the lock when it is free and not reserved for another waiter (or already ours, after a
-     * retried request), and returns {1, fencing counter}. Otherwise returns {0, holder's remaining ms}
-     * and, if asked, reserves the next turn for this waiter so callers that re-acquire in a loop
-     * cannot starve it.
+     * KEYS: lock, fence counter, reservation. ARGV: token, ttl ms, reservation ms (0 = do not reserve),
+     * waiter id. Grants the lock when it is free and not reserved for another waiter, and returns
+     * {1, fencing counter}. Otherwise returns {0, holder's remaining ms} and, if asked, reserves the
+     * next turn for this waiter so callers that re-acquire in a loop cannot starve it. The token is
+     * new for every attempt, so a late release of an earlier attempt can never delete this one's key.
      */
     public static final LuaScript ACQUIRE = LuaScript.of("acquire", """
             local holder = redis.call('GET', KEYS[1])
-            if holder == ARGV[1] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return {1, redis.call('INCR', KEYS[2])}
-            end
             if not holder then
               local reserved = redis.call('GET', KEYS[3])
-              if (not reserved) or reserved == ARGV[1] then
+              if (not reserved) or reserved == ARGV[4] then
                 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
                 if reserved then redis.call('DEL', KEYS[3]) end
                 return {1, redis.call('INCR', KEYS[2])}
               end
             end
             if ARGV[3] ~= '0' then
-              redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[3])
+              redis.call('SET', KEYS[3], ARGV[4], 'NX', 'PX', ARGV[3])
             end
             return {0, redis.call('PTTL', KEYS[1])}
             """);
 
     /**
-     * KEYS: lock, reservation. ARGV: token, channel, lock name.
+     * KEYS: lock, reservation. ARGV: token, channel, lock name, waiter id.
      * Deletes the lock only if the token still owns it and tells waiters on the channel; drops this
-     * token's reservation too (a waiter that gives up). Returns 1 if the lock was ours.
+     * waiter's reservation too (a waiter that gives up). Returns 1 if the lock was ours.
      */
     public static final LuaScript RELEASE = LuaScript.of("release", """
             local released = 0
@@ -48,7 +44,7 @@ public final class LockScripts {
               redis.call('PUBLISH', ARGV[2], ARGV[3])
               released = 1
             end
-            if redis.call('GET', KEYS[2]) == ARGV[1] then
+            if redis.call('GET', KEYS[2]) == ARGV[4] then
               redis.call('DEL', KEYS[2])
             end
             return released
