@@ -1,0 +1,77 @@
+package io.safelock.counter.service;
+
+import io.safelock.counter.config.CounterConfig;
+import jakarta.inject.Singleton;
+import java.util.regex.Pattern;
+
+/** The limits on what callers may ask for; every violation is an {@link IllegalArgumentException} (400). */
+@Singleton
+public class InputRules {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private final CounterConfig.Limits limits;
+
+    public InputRules(CounterConfig config) {
+        this.limits = config.limits();
+    }
+
+    public String name(String name) {
+        return name("counter name", name);
+    }
+
+    /** Names end up in Redis keys, lock names and routing: keep them to a safe alphabet and length. */
+    public String name(String what, String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
+        }
+        if (name.length() > limits.maxNameLength()) {
+            throw new IllegalArgumentException(what + " must be at most " + limits.maxNameLength() + " characters");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " may only contain letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
+        return name;
+    }
+
+    public long increment(Long by) {
+        long value = by == null ? 1 : by;
+        return positive("by", value, limits.maxIncrement());
+    }
+
+    public int thinkTimeMs(Integer thinkTimeMs, int fallback) {
+        if (thinkTimeMs == null) {
+            return fallback;
+        }
+        if (thinkTimeMs < 0 || thinkTimeMs > limits.maxThinkTimeMs()) {
+            throw new IllegalArgumentException("thinkTimeMs must be between 0 and " + limits.maxThinkTimeMs());
+        }
+        return thinkTimeMs;
+    }
+
+    public int workers(Integer workers) {
+        return (int) positive("workers", required("workers", workers), limits.maxWorkers());
+    }
+
+    public int incrementsPerWorker(Integer increments, int workers) {
+        int value = (int) positive("incrementsPerWorker", required("incrementsPerWorker", increments), limits.maxIncrementsPerWorker());
+        if ((long) value * workers > limits.maxExperimentIncrements()) {
+            throw new IllegalArgumentException("workers x incrementsPerWorker must be at most " + limits.maxExperimentIncrements());
+        }
+        return value;
+    }
+
+    private static long required(String what, Integer value) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " is required");
+        }
+        return value;
+    }
+
+    private static long positive(String what, long value, long max) {
+        if (value < 1 || value > max) {
+            throw new IllegalArgumentException(what + " must be between 1 and " + max + " but was " + value);
+        }
+        return value;
+    }
+}

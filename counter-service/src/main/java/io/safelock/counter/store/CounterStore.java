@@ -1,0 +1,84 @@
+package io.safelock.counter.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
+
+/** Counter values in Redis and the writes each update mode uses. */
+@Singleton
+public class CounterStore {
+
+    private final ScriptRunner redis;
+    private final Keys keys;
+
+    public CounterStore(ScriptRunner redis, Keys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    public Uni<Long> get(String counter) {
+        return redis.send(Command.GET, keys.value(counter)).map(CounterStore::toLong);
+    }
+
+    /** The unsafe write: whatever was read before, this value wins. */
+    public Uni<Void> set(String counter, long value) {
+        return redis.send(Command.SET, keys.value(counter), Long.toString(value)).replaceWithVoid();
+    }
+
+    /** True if written; false if a holder with a later fencing token has written meanwhile. */
+    public Uni<Boolean> fencedSet(String counter, long value, long fencingToken) {
+        return redis.eval(Scripts.FENCED_SET, List.of(keys.value(counter), keys.fence(counter)),
+                List.of(Long.toString(value), Long.toString(fencingToken))).map(r -> r.toLong() == 1);
+    }
+
+    /** The atomic baseline: Redis adds, no read-modify-write in the client. */
+    public Uni<Long> incrementBy(String counter, long by) {
+        return redis.send(Command.INCRBY, keys.value(counter), Long.toString(by)).map(Response::toLong)
+                .onFailure(CounterStore::isOverflow).transform(f -> new CounterOverflowException(counter, by));
+    }
+
+    /** Sets the counter to 0 and raises the fence to this holder's token, so older holders cannot write afterwards. */
+    public Uni<Void> reset(String counter, long fencingToken) {
+        return redis.eval(Scripts.RESET, List.of(keys.value(counter), keys.fence(counter)), List.of(Long.toString(fencingToken)))
+                .replaceWithVoid();
+    }
+
+    /** Adds {@code by} unless {@code markerKey} exists, and writes the marker in the same step. */
+    public Uni<OnceResult> applyOnce(String counter, long by, long fencingToken, String markerKey, Duration markerTtl, String replica) {
+        return redis.eval(Scripts.APPLY_ONCE, List.of(keys.value(counter), keys.fence(counter), markerKey),
+                        List.of(Long.toString(by), Long.toString(fencingToken), Long.toString(Math.max(1, markerTtl.toSeconds())), replica))
+                .map(r -> switch (r.get(0).toInteger()) {
+                    case 1 -> new OnceResult(OnceResult.Outcome.APPLIED, r.get(1).toLong());
+                    case 0 -> new OnceResult(OnceResult.Outcome.DUPLICATE, r.get(1).toLong());
+                    case -1 -> new OnceResult(OnceResult.Outcome.FENCED, 0);
+                    default -> throw new CounterOverflowException(counter, by);
+                });
+    }
+
+    /** Adds {@code quantity} to {@code totalKey} once per {@code markerKey}. */
+    public Uni<OnceResult> countOnce(String totalKey, long quantity, String markerKey, Duration markerTtl) {
+        return redis.eval(Scripts.COUNT_ONCE, List.of(totalKey, markerKey),
+                        List.of(Long.toString(quantity), Long.toString(Math.max(1, markerTtl.toSeconds()))))
+                .map(r -> new OnceResult(r.get(0).toInteger() == 1 ? OnceResult.Outcome.APPLIED : OnceResult.Outcome.DUPLICATE,
+                        r.get(1).toLong()));
+    }
+
+    public Uni<Long> getKey(String key) {
+        return redis.send(Command.GET, key).map(CounterStore::toLong);
+    }
+
+    public Uni<Boolean> ping() {
+        return redis.send(Command.PING).map(r -> "PONG".equalsIgnoreCase(r.toString()));
+    }
+
+    static long toLong(Response response) {
+        return response == null ? 0L : response.toLong();
+    }
+
+    private static boolean isOverflow(Throwable failure) {
+        return failure.getMessage() != null && failure.getMessage().contains("overflow");
+    }
+}
