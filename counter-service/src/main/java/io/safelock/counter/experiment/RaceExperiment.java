@@ -47,7 +47,7 @@ public class RaceExperiment {
 
     public Uni<RaceResult> run(RaceRequest request) {
         if (request == null) {
-            throw new IllegalArgumentException("request body is required");
+            throw new io.safelock.counter.service.InvalidInputException("request body is required");
         }
         String counter = rules.name(request.counter());
         Mode mode = Mode.parse(request.mode());

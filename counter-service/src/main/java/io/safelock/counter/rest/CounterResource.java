@@ -55,7 +55,7 @@ public class CounterResource {
     public Uni<Response> increment(@RestPath String name, IncrementRequest request) {
         rules.name(name);
         if (request == null) {
-            throw new IllegalArgumentException("request body is required: {\"by\": n, \"mode\": \"unsafe|locked|atomic|queued\"}");
+            throw new io.safelock.counter.service.InvalidInputException("request body is required: {\"by\": n, \"mode\": \"unsafe|locked|atomic|queued\"}");
         }
         Mode mode = Mode.parse(request.mode());
         long by = rules.increment(request.by());

@@ -3,6 +3,8 @@ package io.safelock.counter.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.safelock.counter.service.FencedOutException;
+import io.safelock.counter.service.InvalidInputException;
+import io.safelock.counter.service.LockUnavailableException;
 import io.safelock.counter.store.CounterOverflowException;
 import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockBusyException;
@@ -26,7 +28,8 @@ public class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
     @ServerExceptionMapper
-    public Response badInput(IllegalArgumentException e) {
+    public Response badInput(InvalidInputException e) {
+        LOG.debugf(e, "Bad input: %s", e.getMessage());
         return error(Response.Status.BAD_REQUEST, e.getMessage());
     }
 
@@ -48,7 +51,7 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper({LockWaitTimeoutException.class, LockBusyException.class, QuorumUnavailableException.class,
-            FencedOutException.class})
+            FencedOutException.class, LockUnavailableException.class})
     public Response lockUnavailable(RuntimeException e) {
         return unavailable("lock unavailable, nothing was written: " + e.getMessage());
     }

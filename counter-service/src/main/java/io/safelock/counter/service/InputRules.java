@@ -4,7 +4,7 @@ import io.safelock.counter.config.CounterConfig;
 import jakarta.inject.Singleton;
 import java.util.regex.Pattern;
 
-/** The limits on what callers may ask for; every violation is an {@link IllegalArgumentException} (400). */
+/** The limits on what callers may ask for; every violation is an {@link InvalidInputException} (400). */
 @Singleton
 public class InputRules {
 
@@ -23,13 +23,13 @@ public class InputRules {
     /** Names end up in Redis keys, lock names and routing: keep them to a safe alphabet and length. */
     public String name(String what, String name) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException(what + " must not be blank");
+            throw new InvalidInputException(what + " must not be blank");
         }
         if (name.length() > limits.maxNameLength()) {
-            throw new IllegalArgumentException(what + " must be at most " + limits.maxNameLength() + " characters");
+            throw new InvalidInputException(what + " must be at most " + limits.maxNameLength() + " characters");
         }
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(what + " may only contain letters, digits, '.', '_' and '-', starting with a letter or digit");
+            throw new InvalidInputException(what + " may only contain letters, digits, '.', '_' and '-', starting with a letter or digit");
         }
         return name;
     }
@@ -44,7 +44,7 @@ public class InputRules {
             return fallback;
         }
         if (thinkTimeMs < 0 || thinkTimeMs > limits.maxThinkTimeMs()) {
-            throw new IllegalArgumentException("thinkTimeMs must be between 0 and " + limits.maxThinkTimeMs());
+            throw new InvalidInputException("thinkTimeMs must be between 0 and " + limits.maxThinkTimeMs());
         }
         return thinkTimeMs;
     }
@@ -56,21 +56,21 @@ public class InputRules {
     public int incrementsPerWorker(Integer increments, int workers) {
         int value = (int) positive("incrementsPerWorker", required("incrementsPerWorker", increments), limits.maxIncrementsPerWorker());
         if ((long) value * workers > limits.maxExperimentIncrements()) {
-            throw new IllegalArgumentException("workers x incrementsPerWorker must be at most " + limits.maxExperimentIncrements());
+            throw new InvalidInputException("workers x incrementsPerWorker must be at most " + limits.maxExperimentIncrements());
         }
         return value;
     }
 
     private static long required(String what, Integer value) {
         if (value == null) {
-            throw new IllegalArgumentException(what + " is required");
+            throw new InvalidInputException(what + " is required");
         }
         return value;
     }
 
     private static long positive(String what, long value, long max) {
         if (value < 1 || value > max) {
-            throw new IllegalArgumentException(what + " must be between 1 and " + max + " but was " + value);
+            throw new InvalidInputException(what + " must be between 1 and " + max + " but was " + value);
         }
         return value;
     }

@@ -22,12 +22,12 @@ public enum Mode {
     /** Parses "unsafe", "LOCKED", …; the message lists the valid values. */
     public static Mode parse(String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("mode is required: one of " + valid());
+            throw new InvalidInputException("mode is required: one of " + valid());
         }
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown mode '" + abbreviate(value) + "': use one of " + valid());
+            throw new InvalidInputException("unknown mode '" + abbreviate(value) + "': use one of " + valid());
         }
     }
 

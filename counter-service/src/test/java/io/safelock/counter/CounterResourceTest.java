@@ -1,0 +1,138 @@
+package io.safelock.counter;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.safelock.counter.store.CounterStore;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@QuarkusTest
+class CounterResourceTest {
+
+    @Inject
+    CounterStore store;
+
+    static String unique(String what) {
+        return what + "-" + UUID.randomUUID();
+    }
+
+    static Response increment(String name, String body) {
+        return given().contentType(ContentType.JSON).body(body).post("/counters/{name}/increment", name);
+    }
+
+    @Test
+    void aNewCounterIsZero() {
+        String name = unique("fresh");
+        given().get("/counters/{name}", name).then().statusCode(200)
+                .body("name", equalTo(name)).body("value", equalTo(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"unsafe", "locked", "atomic"})
+    void synchronousModesAnswerWithTheNewValue(String mode) {
+        String name = unique(mode);
+        increment(name, "{\"by\": 5, \"mode\": \"" + mode + "\"}").then().statusCode(200)
+                .body("name", equalTo(name)).body("value", equalTo(5)).body("mode", equalTo(mode))
+                .body("replica", startsWith("test-"));
+        increment(name, "{\"mode\": \"" + mode.toUpperCase() + "\"}").then().statusCode(200).body("value", equalTo(6));
+        given().get("/counters/{name}", name).then().body("value", equalTo(6));
+    }
+
+    @Test
+    void lockedUpdatesCarryIncreasingFencingTokens() {
+        String name = unique("fenced");
+        long first = increment(name, "{\"mode\": \"locked\"}").then().statusCode(200).extract().jsonPath().getLong("fencingToken");
+        long second = increment(name, "{\"mode\": \"locked\"}").then().statusCode(200).extract().jsonPath().getLong("fencingToken");
+        assertThat(second).isGreaterThan(first);
+    }
+
+    @Test
+    void queuedAnswers202WithAStatusToFollow() {
+        String name = unique("queued");
+        Response accepted = increment(name, "{\"by\": 7, \"mode\": \"queued\"}");
+        accepted.then().statusCode(202).body("requestId", notNullValue()).body("status", equalTo("queued"))
+                .body("position", equalTo(1)).body("by", equalTo(7));
+        String statusUrl = accepted.jsonPath().getString("statusUrl");
+        assertThat(accepted.header("Location")).endsWith(statusUrl);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(statusUrl).then().statusCode(200)
+                .body("status", equalTo("applied")).body("valueAfter", equalTo(7)).body("appliedIndex", equalTo(1))
+                .body("attempts", equalTo(1)));
+        given().get("/counters/{name}", name).then().body("value", equalTo(7));
+    }
+
+    @Test
+    void resetSetsZero() {
+        String name = unique("reset");
+        increment(name, "{\"by\": 3, \"mode\": \"atomic\"}").then().statusCode(200);
+        given().post("/counters/{name}/reset", name).then().statusCode(200).body("value", equalTo(0));
+        given().get("/counters/{name}", name).then().body("value", equalTo(0));
+        // the reset raised the fence to its own token: the next locked write must still go through
+        increment(name, "{\"mode\": \"locked\"}").then().statusCode(200).body("value", equalTo(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"mode\": \"sideways\"}",
+            "{\"by\": 1}",
+            "{\"by\": 0, \"mode\": \"atomic\"}",
+            "{\"by\": -4, \"mode\": \"locked\"}",
+            "{\"by\": 1000001, \"mode\": \"atomic\"}",
+            "{\"by\": 99999999999999999999999, \"mode\": \"atomic\"}",
+            "{\"by\": 1.5, \"mode\": \"atomic\"}",
+            "{\"by\": \"two\", \"mode\": \"atomic\"}",
+            "{\"mode\": \"unsafe\", \"thinkTimeMs\": 100000}",
+            "{\"mode\": \"unsafe\", \"thinkTimeMs\": -1}",
+            "{\"mode\": ",
+            "[1, 2]",
+            "null",
+            ""})
+    void badBodiesAre400WithAnError(String body) {
+        increment(unique("bad"), body).then().statusCode(400).contentType(ContentType.JSON).body("error", notNullValue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" ", "has space", "-leading-dash", "semi;colon", "colon:name", "ümlaut"})
+    void badNamesAre400(String name) {
+        given().get("/counters/{name}", name).then().statusCode(400).body("error", notNullValue());
+        increment(name, "{\"mode\": \"atomic\"}").then().statusCode(400).body("error", notNullValue());
+    }
+
+    @Test
+    void overLongNamesAre400() {
+        given().get("/counters/{name}", "n".repeat(129)).then().statusCode(400).body("error", startsWith("counter name must be at most"));
+        given().get("/counters/{name}", "n".repeat(128)).then().statusCode(200);
+    }
+
+    @Test
+    void wrongContentTypeIs415AndUnknownRouteIs404WithJson() {
+        given().contentType(ContentType.TEXT).body("x").post("/counters/{name}/increment", "ct").then().statusCode(415)
+                .body("error", notNullValue());
+        given().get("/nowhere").then().statusCode(404).body("error", notNullValue());
+        given().get("/queue/requests/{id}", UUID.randomUUID().toString()).then().statusCode(404).body("error", notNullValue());
+    }
+
+    @Test
+    void overflowIs409InEverySynchronousModeAndFailsAQueuedRequest() {
+        String name = unique("overflow");
+        store.set(name, Long.MAX_VALUE - 1).await().atMost(Duration.ofSeconds(5));
+        for (String mode : new String[] {"unsafe", "locked", "atomic"}) {
+            increment(name, "{\"by\": 5, \"mode\": \"" + mode + "\"}").then().statusCode(409).body("error", notNullValue());
+        }
+        String statusUrl = increment(name, "{\"by\": 5, \"mode\": \"queued\"}").then().statusCode(202).extract().jsonPath().getString("statusUrl");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(statusUrl).then()
+                .body("status", equalTo("failed")).body("error", notNullValue()));
+        given().get("/counters/{name}", name).then().body("value", equalTo(Long.MAX_VALUE - 1));
+    }
+}
