@@ -248,6 +248,7 @@ public final class DistributedLocks implements AutoCloseable {
             if (System.nanoTime() >= lease.validUntilNanos() && lease.expireLocally()) {
                 LOG.infof("Lease on lock %s (fencing token %d) expired without release", lease.name(), lease.fencingToken());
                 metrics.holding(lease.name().group(), -1);
+                metrics.held(lease.name().group(), since(lease.acquiredNanos()));
                 lease.turn().leave();
             } else if (lease.isValid()) {
                 expireLocallyAt(lease); // extended meanwhile
@@ -284,6 +285,11 @@ public final class DistributedLocks implements AutoCloseable {
                     }
                     return null;
                 });
+    }
+
+    void releasedAfterExpiry(Lease lease) {
+        metrics.expiredRelease(lease.name().group());
+        LOG.infof("Release of lock %s (fencing token %d) came after its lease had expired", lease.name(), lease.fencingToken());
     }
 
     Uni<Lease> extend(Lease lease, Duration ttl) {

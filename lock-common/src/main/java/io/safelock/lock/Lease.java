@@ -20,6 +20,7 @@ public final class Lease {
     private final long fencingToken;
     private final long acquiredNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile boolean expired;
     private final LocalLine.Turn turn;
     private volatile long validUntilNanos;
     private volatile Duration ttl;
@@ -73,6 +74,9 @@ public final class Lease {
     /** Deletes the key where this lease still owns it; never touches a later holder's key. Idempotent. */
     public Uni<Void> release() {
         if (!finished.compareAndSet(false, true)) {
+            if (expired) {
+                locks.releasedAfterExpiry(this);
+            }
             return Uni.createFrom().voidItem();
         }
         return locks.release(this);
@@ -110,7 +114,11 @@ public final class Lease {
 
     /** Marks the lease finished without talking to Redis (it expired locally); true the first time. */
     boolean expireLocally() {
-        return finished.compareAndSet(false, true);
+        if (finished.compareAndSet(false, true)) {
+            expired = true;
+            return true;
+        }
+        return false;
     }
 
     @Override

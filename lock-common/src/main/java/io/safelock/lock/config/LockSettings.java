@@ -30,7 +30,7 @@ public record LockSettings(
     public static final String DEFAULT_WAIT_TIMEOUT = "5s";
     public static final String DEFAULT_INITIAL_BACKOFF = "2ms";
     public static final String DEFAULT_MAX_BACKOFF = "100ms";
-    public static final String DEFAULT_RESERVE_AFTER_ATTEMPTS = "2";
+    public static final String DEFAULT_RESERVE_AFTER_ATTEMPTS = "3";
     public static final String DEFAULT_CLOCK_DRIFT_FACTOR = "0.01";
     public static final String DEFAULT_RENEW_FRACTION = "0.33";
     public static final String DEFAULT_KEY_PREFIX = "lock:";

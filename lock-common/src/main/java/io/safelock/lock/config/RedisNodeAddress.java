@@ -11,15 +11,15 @@ public record RedisNodeAddress(String uri, String host, int port) {
             throw new IllegalArgumentException("lock.redis.nodes has an empty entry");
         }
         String trimmed = text.trim();
+        if (!trimmed.startsWith("redis://") && !trimmed.startsWith("rediss://")) {
+            throw new IllegalArgumentException("lock.redis.nodes entry '" + trimmed
+                    + "' must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379)");
+        }
         URI uri;
         try {
             uri = new URI(trimmed);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("lock.redis.nodes entry '" + trimmed + "' is not a URI: " + e.getMessage());
-        }
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("lock.redis.nodes entry '" + trimmed
-                    + "' must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379)");
         }
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             throw new IllegalArgumentException("lock.redis.nodes entry '" + trimmed + "' has no host (e.g. redis://127.0.0.1:6379)");
