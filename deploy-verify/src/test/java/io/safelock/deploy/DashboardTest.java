@@ -35,7 +35,7 @@ class DashboardTest {
         REQUIRED.put("per-node errors", "lock_node_errors_total");
         REQUIRED.put("quorum failures", "lock_quorum_failures_total");
         REQUIRED.put("purchases by outcome", "inventory_purchases_total");
-        REQUIRED.put("oversold units", "inventory_oversold_units");
+        REQUIRED.put("oversold units", "inventory_oversold_units_total");
         REQUIRED.put("counter lost updates", "counter_lost_updates_total");
         REQUIRED.put("queue depth", "counter_queue_depth");
         REQUIRED.put("queue age", "counter_queue_oldest_age_seconds");
@@ -156,5 +156,20 @@ class DashboardTest {
                 .containsExactly("counter_queue_oldest_age_seconds");
         assertThat(PromQl.groupsByPod("sum by (pod, outcome) (rate(x[1m]))")).isTrue();
         assertThat(PromQl.groupsByPod("sum by (outcome) (rate(x{pod=~\"$pod\"}[1m]))")).isFalse();
+    }
+
+    @Test
+    void scrapeReaderTakesNamesFromSamplesOnly() {
+        String exposition = """
+                # HELP lock_wait_seconds Time from the acquire call until the lock was granted
+                # TYPE lock_wait_seconds histogram
+                lock_wait_seconds_bucket{group="product",le="0.001"} 3.0
+                lock_wait_seconds_count{group="product"} 3.0
+                # TYPE counter_lost_updates_total counter
+                counter_lost_updates_total 0.0
+                lock_held{group="product",} 1.0 1700000000000
+                """;
+        assertThat(ServiceScrapes.parse(exposition))
+                .containsExactlyInAnyOrder("lock_wait_seconds_bucket", "lock_wait_seconds_count", "counter_lost_updates_total", "lock_held");
     }
 }

@@ -57,11 +57,7 @@ final class ServiceScrapes {
                 continue;
             }
             if (trimmed.startsWith("#")) {
-                // "# TYPE name counter": OpenMetrics names the family without its _total suffix
-                String[] parts = trimmed.split("\\s+");
-                if (parts.length >= 3 && (parts[1].equals("TYPE") || parts[1].equals("HELP"))) {
-                    names.add(parts[2]);
-                }
+                // HELP/TYPE lines name families, not series: only samples prove a query finds data.
                 continue;
             }
             int end = 0;
