@@ -1,0 +1,202 @@
+package io.safelock.inventory.events;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.safelock.inventory.config.InventoryConfig;
+import io.safelock.inventory.metrics.EventMetrics;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves committed events from the outbox to RabbitMQ: lock a batch (SKIP LOCKED), publish with
+ * confirms, mark published, commit. A crash or a lost confirm between publishing and committing
+ * publishes the batch again later, so delivery is at least once and consumers de-duplicate by event id;
+ * nothing is lost, because a row stays until the broker has confirmed it.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration BACKLOG_EVERY = Duration.ofSeconds(2);
+    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final OutboxRepository outbox;
+    private final EventPublisher publisher;
+    private final EventMetrics metrics;
+    private final InventoryConfig.Events.Relay settings;
+
+    private final Object state = new Object();
+    private boolean running;
+    private boolean wakeRequested;
+    private boolean stopped = true;
+    private long timer = -1;
+    private int failures;
+    private long lastBacklog;
+    private long lastCleanup;
+
+    OutboxRelay(Vertx vertx, Pool pool, OutboxRepository outbox, EventPublisher publisher, EventMetrics metrics, InventoryConfig config) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.settings = config.events().relay();
+    }
+
+    void start(@Observes StartupEvent event) {
+        synchronized (state) {
+            stopped = false;
+        }
+        schedule(Duration.ZERO);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        synchronized (state) {
+            stopped = true;
+            cancelTimer();
+        }
+    }
+
+    /** A purchase committed here: publish now instead of at the next poll. */
+    public void wakeUp() {
+        synchronized (state) {
+            if (stopped) {
+                return;
+            }
+            if (running) {
+                wakeRequested = true;
+                return;
+            }
+            if (failures > 0) {
+                return; // the broker is down: waking would only hammer it, the backoff timer is set
+            }
+            cancelTimer();
+            timer = -1;
+        }
+        runOnce();
+    }
+
+    private void schedule(Duration delay) {
+        synchronized (state) {
+            if (stopped) {
+                return;
+            }
+            cancelTimer();
+            long ms = Math.max(1, delay.toMillis());
+            timer = vertx.setTimer(ms, id -> {
+                synchronized (state) {
+                    timer = -1;
+                }
+                runOnce();
+            });
+        }
+    }
+
+    private void runOnce() {
+        synchronized (state) {
+            if (running || stopped) {
+                return;
+            }
+            running = true;
+            wakeRequested = false;
+        }
+        publisher.ensureConnected()
+                .flatMap(connected -> relayBatch())
+                // also while the broker is down: that is when the backlog gauges matter
+                .onItemOrFailure().call((count, failure) -> housekeepingIfDue())
+                .subscribe().with(this::succeeded, this::failed);
+    }
+
+    private Uni<Integer> relayBatch() {
+        AtomicReference<List<OutboxEvent>> attempted = new AtomicReference<>();
+        return pool.withTransaction(connection -> outbox.lockPending(connection, settings.batchSize())
+                        .flatMap(batch -> {
+                            if (batch.isEmpty()) {
+                                return Uni.createFrom().item(0);
+                            }
+                            attempted.set(batch);
+                            return publisher.publishConfirmed(batch)
+                                    .flatMap(confirmed -> outbox.markPublished(connection, batch))
+                                    .invoke(() -> published(batch))
+                                    .replaceWith(batch.size());
+                        }))
+                // after the rollback, so the rows are no longer locked by this relay
+                .onFailure().call(failure -> attempted.get() == null ? Uni.createFrom().voidItem()
+                        : outbox.markFailed(attempted.get(), EventPublisher.describe(failure)).onFailure().recoverWithNull());
+    }
+
+    private void published(List<OutboxEvent> batch) {
+        metrics.published(batch.size());
+        LOG.debugf("Published %d events (last %s)", batch.size(), batch.get(batch.size() - 1).eventId());
+    }
+
+    private void succeeded(int count) {
+        boolean again;
+        synchronized (state) {
+            running = false;
+            if (failures > 0) {
+                LOG.infof("Event relay recovered after %d failed attempts", failures);
+            }
+            failures = 0;
+            again = count >= settings.batchSize() || wakeRequested;
+        }
+        schedule(again ? Duration.ZERO : settings.interval());
+    }
+
+    private void failed(Throwable failure) {
+        Duration pause;
+        synchronized (state) {
+            running = false;
+            failures++;
+            // exponential backoff with jitter, capped: a broker that is down is retried, not hammered
+            long cap = Math.min(settings.maxBackoff().toMillis(), settings.interval().toMillis() << Math.min(failures, 10));
+            pause = Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
+            if (failures == 1) {
+                LOG.warnf("Event relay failed, retrying with backoff: %s", EventPublisher.describe(failure));
+            } else {
+                LOG.debugf("Event relay attempt %d failed: %s", failures, EventPublisher.describe(failure));
+            }
+        }
+        metrics.publishFailed();
+        schedule(pause);
+    }
+
+    /** Refreshes the backlog gauges every few seconds and deletes old published rows once a minute. */
+    private Uni<Void> housekeepingIfDue() {
+        long now = System.nanoTime();
+        boolean cleanup;
+        synchronized (state) {
+            if (lastBacklog != 0 && now - lastBacklog < BACKLOG_EVERY.toNanos()) {
+                return Uni.createFrom().voidItem();
+            }
+            lastBacklog = now;
+            cleanup = lastCleanup == 0 || now - lastCleanup >= CLEANUP_EVERY.toNanos();
+            if (cleanup) {
+                lastCleanup = now;
+            }
+        }
+        Uni<Integer> deleted = cleanup ? outbox.deletePublishedOlderThan(settings.retention()) : Uni.createFrom().item(0);
+        return deleted
+                .flatMap(ignored -> outbox.backlog())
+                .invoke(metrics::backlog)
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private void cancelTimer() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.safelock.inventory.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/**
+ * Prometheus: {@code inventory_purchases_total{strategy,outcome}},
+ * {@code inventory_purchase_seconds{strategy,outcome}} (histogram), {@code inventory_units_sold_total{strategy}},
+ * {@code inventory_oversold_units_total{strategy}} (units sold beyond the stock: must stay 0 for every
+ * strategy but without-lock) and {@code inventory_idempotent_replays_total}.
+ */
+@ApplicationScoped
+public class PurchaseMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter replays;
+
+    PurchaseMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.replays = Counter.builder("inventory.idempotent.replays")
+                .description("Requests answered with the stored result of an earlier request with the same Idempotency-Key")
+                .register(registry);
+    }
+
+    public void purchase(String strategy, String outcome, Duration took) {
+        Counter.builder("inventory.purchases").description("Purchase attempts by strategy and outcome")
+                .tag("strategy", strategy).tag("outcome", outcome).register(registry).increment();
+        Timer.builder("inventory.purchase").description("Purchase latency by strategy and outcome")
+                .tag("strategy", strategy).tag("outcome", outcome)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry).record(took);
+    }
+
+    public void sold(String strategy, int units) {
+        Counter.builder("inventory.units.sold").description("Units sold by strategy")
+                .tag("strategy", strategy).register(registry).increment(units);
+    }
+
+    public void oversold(String strategy, int units) {
+        oversoldCounter(strategy).increment(units);
+    }
+
+    /** Registers the oversold counter at 0 so dashboards and alerts see the series before anything goes wrong. */
+    public void registerStrategy(String strategy) {
+        oversoldCounter(strategy);
+    }
+
+    public void replayed() {
+        replays.increment();
+    }
+
+    private Counter oversoldCounter(String strategy) {
+        return Counter.builder("inventory.oversold.units")
+                .description("Units sold beyond the available stock (stock driven below zero)")
+                .tag("strategy", strategy).register(registry);
+    }
+}

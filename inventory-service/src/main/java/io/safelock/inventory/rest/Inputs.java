@@ -1,0 +1,71 @@
+package io.safelock.inventory.rest;
+
+import java.time.Duration;
+
+/** Path, query and header values, validated before any work starts. */
+public final class Inputs {
+
+    /** Longest Idempotency-Key accepted. */
+    public static final int MAX_KEY_LENGTH = 255;
+
+    private Inputs() {
+    }
+
+    public static long productId(String raw) {
+        return positiveLong("productId", raw);
+    }
+
+    public static long positiveLong(String name, String raw) {
+        if (raw == null || raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new InvalidInputException(name + " must be a positive integer, got '" + abbreviate(raw) + "'");
+        }
+        long value = Long.parseLong(raw);
+        if (value < 1) {
+            throw new InvalidInputException(name + " must be a positive integer, got '" + raw + "'");
+        }
+        return value;
+    }
+
+    /** An optional integer query parameter in [min, max]. */
+    public static int intParam(String name, String raw, int fallback, int min, int max) {
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new InvalidInputException(name + " must be an integer from " + min + " to " + max + ", got '" + abbreviate(raw) + "'");
+    }
+
+    /** {@code ?delayMs=} overrides the configured processing delay for one request, up to {@code max}. */
+    public static Duration delay(String raw, Duration fallback, Duration max) {
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        return Duration.ofMillis(intParam("delayMs", raw, 0, 0, (int) Math.min(Integer.MAX_VALUE, max.toMillis())));
+    }
+
+    /** Printable ASCII without spaces, 1 to 255 characters; absent means no idempotency. */
+    public static String idempotencyKey(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        if (raw.isEmpty() || raw.length() > MAX_KEY_LENGTH || !raw.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new InvalidInputException("Idempotency-Key must be 1 to " + MAX_KEY_LENGTH
+                    + " printable ASCII characters without spaces");
+        }
+        return raw;
+    }
+
+    private static String abbreviate(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        return raw.length() > 40 ? raw.substring(0, 40) + "…" : raw;
+    }
+}

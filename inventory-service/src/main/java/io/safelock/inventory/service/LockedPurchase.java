@@ -1,0 +1,149 @@
+package io.safelock.inventory.service;
+
+import io.safelock.inventory.config.InventoryConfig;
+import io.safelock.inventory.data.FenceClaim;
+import io.safelock.inventory.data.ProductRepository;
+import io.safelock.inventory.idempotency.IdempotencyClaim;
+import io.safelock.lock.DistributedLocks;
+import io.safelock.lock.LeaseLostException;
+import io.safelock.lock.LockName;
+import io.safelock.lock.LockWaitTimeoutException;
+import io.safelock.lock.QuorumUnavailableException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The seed's steps inside a lock-common lock on {@code product:<id>}, fenced at the row:
+ * <ol>
+ * <li>raise the row's fence to this lease's fencing token and read the stock (a newer holder already
+ *     there means this lease is stale: lock lost);</li>
+ * <li>pause for the processing delay, check the stock read;</li>
+ * <li>decrement only while the row's fence is still this token, with the order and the event, in one
+ *     transaction.</li>
+ * </ol>
+ * With auto-extension the lease is kept alive and a loss stops the work before it writes. Either way,
+ * once step 1 has run for a newer holder, this holder's step 3 writes nothing.
+ */
+abstract class LockedPurchase implements PurchaseFlow {
+
+    private static final Logger LOG = Logger.getLogger(LockedPurchase.class);
+
+    private final Pool pool;
+    private final ProductRepository products;
+    private final PurchaseRecorder recorder;
+    private final Pause pause;
+    private final DistributedLocks locks;
+    private final boolean autoExtend;
+
+    LockedPurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks,
+                   InventoryConfig config) {
+        this.pool = pool;
+        this.products = products;
+        this.recorder = recorder;
+        this.pause = pause;
+        this.locks = locks;
+        this.autoExtend = config.lock().autoExtend();
+    }
+
+    /** How long to wait for a busy lock. */
+    abstract Duration maxWait();
+
+    @Override
+    public Uni<PurchaseOutcome> purchase(PurchaseCommand command, IdempotencyClaim claim) {
+        // Sold out needs no lock: stock only falls between resets, so a lock-free reading that is already
+        // too low gives the answer the locked check would give, and a crowd arriving after the last unit
+        // does not queue for the lock one by one.
+        return products.find(command.productId()).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(new PurchaseOutcome.ProductNotFound());
+            }
+            if (found.get().stock() < command.quantity()) {
+                return Uni.createFrom().item(new PurchaseOutcome.OutOfStock(found.get().stock()));
+            }
+            return underLock(command, claim);
+        });
+    }
+
+    private Uni<PurchaseOutcome> underLock(PurchaseCommand command, IdempotencyClaim claim) {
+        LockName name = LockName.of("product", Long.toString(command.productId()));
+        Duration ttl = locks.settings().leaseTtl();
+        AtomicReference<CompletableFuture<PurchaseOutcome>> write = new AtomicReference<>();
+        Uni<PurchaseOutcome> locked = autoExtend
+                ? locks.withLock(name, ttl, maxWait(), guard -> steps(command, claim, guard.fencingToken(), guard::ensureHeld, write))
+                : locks.acquire(name, ttl, maxWait()).flatMap(lease -> steps(command, claim, lease.fencingToken(), () -> { }, write)
+                        .onTermination().call(() -> lease.release().onFailure().recoverWithNull()));
+        return locked
+                .onFailure(LeaseLostException.class).recoverWithUni(lost -> {
+                    CompletableFuture<PurchaseOutcome> started = write.get();
+                    if (started == null) {
+                        return Uni.createFrom().item(new PurchaseOutcome.LockLost(lost.getMessage()));
+                    }
+                    // The write had begun when the loss was noticed; it completes on its own and the fence
+                    // decided it, so its result is the truth to report, not "lock lost".
+                    return detached(started);
+                })
+                .onFailure(LockWaitTimeoutException.class).recoverWithItem(failure -> {
+                    var timeout = (LockWaitTimeoutException) failure;
+                    return new PurchaseOutcome.LockTimeout(timeout.getMessage(), timeout.waited().toMillis(), timeout.attempts());
+                })
+                .onFailure(QuorumUnavailableException.class).recoverWithItem(failure -> {
+                    var quorum = (QuorumUnavailableException) failure;
+                    return new PurchaseOutcome.QuorumUnavailable(quorum.getMessage(), quorum.failedNodes());
+                });
+    }
+
+    private Uni<PurchaseOutcome> steps(PurchaseCommand command, IdempotencyClaim claim, long token, Runnable ensureHeld,
+                                       AtomicReference<CompletableFuture<PurchaseOutcome>> write) {
+        long id = command.productId();
+        return products.claimFence(id, token).flatMap(fence -> switch (fence) {
+            case FenceClaim.NotFound notFound -> Uni.createFrom().item(new PurchaseOutcome.ProductNotFound());
+            case FenceClaim.Fenced fenced -> Uni.createFrom().item(fencedOut(id, fenced.presented(), fenced.recorded()));
+            case FenceClaim.Claimed claimed -> pause.of(command.processingDelay()).flatMap(paused -> {
+                var product = claimed.product();
+                if (product.stock() < command.quantity()) {
+                    return Uni.createFrom().item(new PurchaseOutcome.OutOfStock(product.stock()));
+                }
+                ensureHeld.run();
+                CompletableFuture<PurchaseOutcome> started = pool.withTransaction(tx ->
+                                products.decrementFenced(tx, id, command.quantity(), token).flatMap(stock -> stock.isPresent()
+                                        ? recorder.record(tx, command, product.price(), stock.get(), token, claim).map(PurchaseOutcome.class::cast)
+                                        : Uni.createFrom().failure(new FencedWrite())))
+                        .onFailure(FencedWrite.class).recoverWithUni(refused -> products.fenceOf(pool, id)
+                                .map(recorded -> fencedOut(id, token, recorded)))
+                        .subscribeAsCompletionStage();
+                write.set(started);
+                return detached(started);
+            });
+        });
+    }
+
+    private static PurchaseOutcome fencedOut(long productId, long token, long recorded) {
+        LOG.warnf("Refused a stale write to product %d: fencing token %d is older than %d already recorded", productId, token, recorded);
+        return new PurchaseOutcome.LockLost("fencing token " + token + " is older than token " + recorded
+                + " already recorded for product " + productId + "; a newer lock holder took over, nothing was written"
+                + " (if the Redis lock nodes lost their data, POST /stock/" + productId + "/reset re-stamps the product)");
+    }
+
+    /** The future as a Uni whose cancellation does not cancel the future: a started write must finish. */
+    private static <T> Uni<T> detached(CompletableFuture<T> future) {
+        return Uni.createFrom().emitter(emitter -> future.whenComplete((item, failure) -> {
+            if (failure != null) {
+                emitter.fail(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            } else {
+                emitter.complete(item);
+            }
+        }));
+    }
+
+    /** Raised inside the transaction when the fence refuses the decrement, to roll back. */
+    private static final class FencedWrite extends RuntimeException {
+        FencedWrite() {
+            super("fenced", null, false, false);
+        }
+    }
+}

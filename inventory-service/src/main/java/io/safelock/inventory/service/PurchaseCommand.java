@@ -1,0 +1,20 @@
+package io.safelock.inventory.service;
+
+import java.time.Duration;
+
+/**
+ * A validated purchase request. {@code idempotencyKey} may be null; {@code startedNanos} is when the
+ * request arrived, for the reported duration.
+ */
+public record PurchaseCommand(long productId, int quantity, Strategy strategy, Duration processingDelay,
+                              String idempotencyKey, long startedNanos) {
+
+    /** What the request asks for, to tell a retry from a different request under the same key. */
+    public String fingerprint() {
+        return strategy.path() + "|" + productId + "|" + quantity;
+    }
+
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+}

@@ -1,0 +1,58 @@
+package io.safelock.inventory.service;
+
+import io.safelock.inventory.data.ProductRepository;
+import io.safelock.inventory.idempotency.IdempotencyClaim;
+import io.safelock.lock.DistributedLocks;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/**
+ * The seed's steps inside one transaction that starts with {@code SELECT … FOR UPDATE}: PostgreSQL's
+ * row lock serializes buyers instead of Redis. The row (and a pooled connection) stays locked through
+ * the processing delay; waiting for it is bounded by {@code lock_timeout} = {@code lock.wait-timeout}.
+ */
+@ApplicationScoped
+public class RowLockPurchase implements PurchaseFlow {
+
+    private final Pool pool;
+    private final ProductRepository products;
+    private final PurchaseRecorder recorder;
+    private final Pause pause;
+    private final Duration waitTimeout;
+
+    RowLockPurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks) {
+        this.pool = pool;
+        this.products = products;
+        this.recorder = recorder;
+        this.pause = pause;
+        this.waitTimeout = locks.settings().waitTimeout();
+    }
+
+    @Override
+    public Uni<PurchaseOutcome> purchase(PurchaseCommand command, IdempotencyClaim claim) {
+        long started = System.nanoTime();
+        // lock_timeout 0 would mean "wait forever" to PostgreSQL
+        long timeoutMs = Math.max(1, waitTimeout.toMillis());
+        return pool.withTransaction(tx -> tx.query("SET LOCAL lock_timeout = '" + timeoutMs + "ms'").execute()
+                        .flatMap(set -> products.findForUpdate(tx, command.productId()))
+                        .flatMap(found -> {
+                            if (found.isEmpty()) {
+                                return Uni.createFrom().<PurchaseOutcome>item(new PurchaseOutcome.ProductNotFound());
+                            }
+                            var product = found.get();
+                            return pause.of(command.processingDelay()).flatMap(paused -> {
+                                if (product.stock() < command.quantity()) {
+                                    return Uni.createFrom().<PurchaseOutcome>item(new PurchaseOutcome.OutOfStock(product.stock()));
+                                }
+                                return products.decrement(tx, command.productId(), command.quantity())
+                                        .flatMap(stock -> recorder.record(tx, command, product.price(), stock.orElseThrow(), null, claim))
+                                        .map(PurchaseOutcome.class::cast);
+                            });
+                        }))
+                .onFailure(SqlErrors::isLockTimeout).recoverWithItem(timeout -> new PurchaseOutcome.LockTimeout(
+                        "Row lock on product " + command.productId() + " not obtained within " + timeoutMs + " ms",
+                        Duration.ofNanos(System.nanoTime() - started).toMillis(), 1));
+    }
+}

@@ -1,0 +1,65 @@
+package io.safelock.inventory.service;
+
+import io.safelock.inventory.data.ProductRepository;
+import io.safelock.lock.DistributedLocks;
+import io.safelock.lock.LeaseLostException;
+import io.safelock.lock.LockName;
+import io.safelock.lock.LockWaitTimeoutException;
+import io.safelock.lock.QuorumUnavailableException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Stock reads and resets (the seed's {@code /stock} routes). */
+@ApplicationScoped
+public class StockService {
+
+    private final ProductRepository products;
+    private final DistributedLocks locks;
+    private final Replies replies;
+
+    StockService(ProductRepository products, DistributedLocks locks, Replies replies) {
+        this.products = products;
+        this.locks = locks;
+        this.replies = replies;
+    }
+
+    public Uni<Reply> stock(long productId) {
+        return products.find(productId).map(found -> found
+                .map(product -> replies.ok(body("productId", Long.toString(productId), "stock", product.stock())))
+                .orElseGet(() -> notFound(productId)));
+    }
+
+    /**
+     * Sets the stock while holding the product's lock, and stamps the row with that lock's fencing
+     * token: a holder that acquired before the reset can no longer write after it, and a product whose
+     * fence outran a lock store that lost its counters becomes purchasable again.
+     */
+    public Uni<Reply> reset(long productId, int stock) {
+        return locks.withLock(LockName.of("product", Long.toString(productId)), guard ->
+                        products.reset(productId, stock, guard.fencingToken()).map(updated -> updated
+                                .map(product -> replies.ok(body("message", "Stock reset", "productId", Long.toString(productId),
+                                        "stock", product.stock())))
+                                .orElseGet(() -> notFound(productId))))
+                .onFailure(LockWaitTimeoutException.class).recoverWithItem(failure -> replies.error(409,
+                        "Lock not obtained in time: " + failure.getMessage(), Map.of("reason", "lock_timeout")))
+                .onFailure(LeaseLostException.class).recoverWithItem(failure -> replies.error(409,
+                        "Lock lost: " + failure.getMessage(), Map.of("reason", "lock_lost")))
+                .onFailure(QuorumUnavailableException.class).recoverWithItem(failure -> replies.error(503,
+                        failure.getMessage(), Map.of("reason", "quorum_unavailable",
+                                "failed_nodes", ((QuorumUnavailableException) failure).failedNodes())));
+    }
+
+    private Reply notFound(long productId) {
+        return replies.error(404, "Product not found", Map.of("productId", Long.toString(productId)));
+    }
+
+    private static Map<String, Object> body(Object... keysAndValues) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            body.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,37 @@
+package io.safelock.inventory.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+
+/** Creates a product of its own for each test, so tests share nothing but the server. */
+public final class Products {
+
+    private Products() {
+    }
+
+    public static long create(int stock) {
+        return create("Test product", stock, "10.00");
+    }
+
+    public static long create(String name, int stock, String price) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"name\": \"" + name + "\", \"stock\": " + stock + ", \"price\": " + price + "}")
+                .post("/products")
+                .then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+    }
+
+    public static int stock(long id) {
+        return given().get("/stock/" + id).then().statusCode(200).extract().jsonPath().getInt("stock");
+    }
+
+    public static long orders(long productId) {
+        return InventoryTestResource.current().database().queryLong("SELECT count(*) FROM orders WHERE product_id = ?", productId);
+    }
+
+    public static long unitsSold(long productId) {
+        return InventoryTestResource.current().database()
+                .queryLong("SELECT COALESCE(sum(quantity), 0) FROM orders WHERE product_id = ?", productId);
+    }
+}
