@@ -54,6 +54,7 @@ public final class DistributedLocks implements AutoCloseable {
         List<RedisNode> nodes = settings.nodes().stream()
                 .map(address -> new RedisNode(vertx, address, settings, metrics::nodeError)).toList();
         this.redlock = new Redlock(nodes, settings);
+        metrics.nodes(nodes.stream().map(RedisNode::name).toList());
         for (var address : settings.nodes()) {
             listeners.add(new ReleaseListener(vertx, address, settings, redlock.channel(), signals::released));
         }

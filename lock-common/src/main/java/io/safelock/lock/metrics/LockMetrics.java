@@ -40,6 +40,9 @@ public interface LockMetrics {
 
     default void waiting(String group, int delta) { }
 
+    /** The nodes this client talks to (host:port), once at start. */
+    default void nodes(java.util.List<String> nodes) { }
+
     default void nodeError(String node, String reason) { }
 
     default void quorumFailure(String group) { }

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,65 +23,102 @@ public final class MicrometerLockMetrics implements LockMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> holding = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+    private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
 
     public MicrometerLockMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
+    /**
+     * Registers every series of a group at zero the first time the group is seen, so dashboards and
+     * alerts find "no leases lost" as 0 rather than as a missing series.
+     */
+    private String known(String group) {
+        if (knownGroups.add(group)) {
+            for (Outcome outcome : Outcome.values()) {
+                timer("lock.acquire", "Time of acquire calls by outcome", group, "outcome", outcome.tag());
+            }
+            timer("lock.wait", "Time from the acquire call until the lock was granted", group);
+            timer("lock.hold", "Time a lease was held, acquire to release", group);
+            counter("lock.contended.attempts", "Attempts that found the lock held by another owner", group);
+            counter("lock.extensions", "Lease extensions by outcome", group, "outcome", "ok");
+            counter("lock.extensions", "Lease extensions by outcome", group, "outcome", "failed");
+            counter("lock.leases.lost", "Leases lost while work was running", group);
+            counter("lock.releases.expired", "Releases of a lease that had already expired", group);
+            counter("lock.quorum.failures", "Operations that could not reach a quorum of Redis nodes", group);
+            gauge(holding, "lock.held", "Leases currently held by this process", group);
+            gauge(waiting, "lock.waiting", "Callers currently waiting for a lock in this process", group);
+        }
+        return group;
+    }
+
+    @Override
+    public void nodes(List<String> nodes) {
+        for (String node : nodes) {
+            for (String reason : List.of("timeout", "connection", "error")) {
+                nodeErrors(node, reason);
+            }
+        }
+    }
+
     @Override
     public void acquireFinished(String group, Outcome outcome, Duration took) {
-        timer("lock.acquire", "Time of acquire calls by outcome", group, "outcome", outcome.tag()).record(took);
+        timer("lock.acquire", "Time of acquire calls by outcome", known(group), "outcome", outcome.tag()).record(took);
     }
 
     @Override
     public void waited(String group, Duration waited) {
-        timer("lock.wait", "Time from the acquire call until the lock was granted", group).record(waited);
+        timer("lock.wait", "Time from the acquire call until the lock was granted", known(group)).record(waited);
     }
 
     @Override
     public void held(String group, Duration held) {
-        timer("lock.hold", "Time a lease was held, acquire to release", group).record(held);
+        timer("lock.hold", "Time a lease was held, acquire to release", known(group)).record(held);
     }
 
     @Override
     public void contended(String group) {
-        counter("lock.contended.attempts", "Attempts that found the lock held by another owner", group).increment();
+        counter("lock.contended.attempts", "Attempts that found the lock held by another owner", known(group)).increment();
     }
 
     @Override
     public void extended(String group, boolean ok) {
-        counter("lock.extensions", "Lease extensions by outcome", group, "outcome", ok ? "ok" : "failed").increment();
+        counter("lock.extensions", "Lease extensions by outcome", known(group), "outcome", ok ? "ok" : "failed").increment();
     }
 
     @Override
     public void leaseLost(String group) {
-        counter("lock.leases.lost", "Leases lost while work was running", group).increment();
+        counter("lock.leases.lost", "Leases lost while work was running", known(group)).increment();
     }
 
     @Override
     public void expiredRelease(String group) {
-        counter("lock.releases.expired", "Releases of a lease that had already expired", group).increment();
+        counter("lock.releases.expired", "Releases of a lease that had already expired", known(group)).increment();
     }
 
     @Override
     public void holding(String group, int delta) {
-        gauge(holding, "lock.held", "Leases currently held by this process", group).addAndGet(delta);
+        gauge(holding, "lock.held", "Leases currently held by this process", known(group)).addAndGet(delta);
     }
 
     @Override
     public void waiting(String group, int delta) {
-        gauge(waiting, "lock.waiting", "Callers currently waiting for a lock in this process", group).addAndGet(delta);
+        gauge(waiting, "lock.waiting", "Callers currently waiting for a lock in this process", known(group)).addAndGet(delta);
     }
 
     @Override
     public void nodeError(String node, String reason) {
-        Counter.builder("lock.node.errors").description("Failed requests to a Redis lock node")
-                .tag("node", node).tag("reason", reason).register(registry).increment();
+        nodeErrors(node, reason).increment();
+    }
+
+    private Counter nodeErrors(String node, String reason) {
+        return Counter.builder("lock.node.errors").description("Failed requests to a Redis lock node")
+                .tag("node", node).tag("reason", reason).register(registry);
     }
 
     @Override
     public void quorumFailure(String group) {
-        counter("lock.quorum.failures", "Operations that could not reach a quorum of Redis nodes", group).increment();
+        counter("lock.quorum.failures", "Operations that could not reach a quorum of Redis nodes", known(group)).increment();
     }
 
     private Timer timer(String name, String description, String group, String... tags) {

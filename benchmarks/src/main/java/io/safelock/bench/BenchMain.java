@@ -1,0 +1,209 @@
+package io.safelock.bench;
+
+import io.safelock.testsupport.RedisNodes;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.mutiny.redis.client.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * This library against Redisson, same run, same redis-server processes (started here on free loopback
+ * ports). Prints one table and the ratios. {@code --quick} runs tiny counts (a smoke run that keeps
+ * the benchmark compiling and its counter checks honest); {@code --markdown FILE} also writes the table.
+ */
+public final class BenchMain {
+
+    record Row(String scenario, String contender, double opsPerSecond, double p50, double p99, double max, String check) {
+    }
+
+    private final boolean quick;
+    private final long warmupMs;
+    private final long measureMs;
+    private final List<Row> rows = new ArrayList<>();
+
+    BenchMain(boolean quick) {
+        this.quick = quick;
+        this.warmupMs = quick ? 1_000 : 2_000;
+        this.measureMs = quick ? 1_000 : 5_000;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--worker")) {
+            HotKeyWorker.main(args);
+            return;
+        }
+        boolean quick = List.of(args).contains("--quick");
+        Path markdown = null;
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--markdown")) {
+                markdown = Path.of(args[i + 1]);
+            }
+        }
+        BenchMain bench = new BenchMain(quick);
+        List<Row> rows = bench.runAll();
+        String table = table(rows) + "\n" + bench.ratios();
+        System.out.println(table);
+        if (markdown != null) {
+            Files.writeString(markdown, "Measured " + LocalDate.now() + " on " + machine() + "\n\n" + table);
+        }
+        System.exit(bench.allChecksPassed() ? 0 : 1);
+    }
+
+    List<Row> runAll() throws Exception {
+        try (RedisNodes nodes = RedisNodes.start(6)) {
+            Vertx vertx = Vertx.vertx();
+            RedisAPI data = RedisAPI.api(Redis.createClient(vertx, nodes.node(5).uri()));
+            List<String> single = List.of(nodes.node(0).uri());
+            List<String> five = nodes.uris().subList(0, 5);
+            int uncontendedThreads = quick ? 2 : 8;
+            int hotThreads = quick ? 4 : 16;
+
+            progress("uncontended, single node");
+            uncontended("uncontended, 1 node, " + uncontendedThreads + " threads", single, uncontendedThreads);
+            progress("uncontended, Redlock(5)");
+            uncontended("uncontended, Redlock(5), " + uncontendedThreads + " threads", five, uncontendedThreads);
+            progress("hot key, one JVM");
+            hot("hot key, 1 node, 1 JVM x " + hotThreads, single, data, hotThreads);
+            progress("hot key, two JVMs");
+            hotTwoJvms("hot key, 1 node, 2 JVMs x " + hotThreads / 2, single, nodes.node(5).uri(), data, hotThreads / 2);
+            progress("hot key, Redlock(5)");
+            hot("hot key, Redlock(5), 1 JVM x " + hotThreads, five, data, hotThreads);
+            data.close();
+            vertx.closeAndAwait();
+        }
+        return rows;
+    }
+
+    private void uncontended(String scenario, List<String> nodes, int threads) throws Exception {
+        for (Function<List<String>, Contender> make : contenders()) {
+            try (Contender contender = make.apply(nodes)) {
+                long from = System.currentTimeMillis() + warmupMs;
+                Workloads.Run run = Workloads.uncontended(contender, threads, from, from + measureMs);
+                rows.add(row(scenario, contender.name(), run, "-"));
+            }
+        }
+    }
+
+    private void hot(String scenario, List<String> nodes, RedisAPI data, int threads) throws Exception {
+        for (Function<List<String>, Contender> make : contenders()) {
+            try (Contender contender = make.apply(nodes)) {
+                String key = "counter:" + System.nanoTime();
+                long from = System.currentTimeMillis() + warmupMs;
+                Workloads.Run run = Workloads.hotKey(contender, data, key, threads, from, from + measureMs);
+                rows.add(row(scenario, contender.name(), run, check(data, key, run.totalOps())));
+            }
+        }
+    }
+
+    private void hotTwoJvms(String scenario, List<String> nodes, String dataUri, RedisAPI data, int threadsPerJvm) throws Exception {
+        for (String library : List.of("safelock", "redisson")) {
+            String key = "counter:" + System.nanoTime();
+            Path go = Files.createTempFile("bench-go-", ".txt");
+            Files.delete(go);
+            List<Process> workers = new ArrayList<>();
+            List<Path> outputs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Path out = Files.createTempFile("bench-worker-", ".txt");
+                outputs.add(out);
+                workers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m", "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "--worker", library,
+                        String.join(",", nodes), dataUri, key, Integer.toString(threadsPerJvm), go.toString(),
+                        out.toString()).inheritIO().start());
+            }
+            // both JVMs are connected before the clock starts, so their windows overlap exactly
+            for (Path out : outputs) {
+                HotKeyWorker.awaitFile(Path.of(out + ".ready"), 120_000);
+            }
+            long from = System.currentTimeMillis() + warmupMs;
+            long until = from + measureMs;
+            Path draft = Path.of(go + ".tmp");
+            Files.writeString(draft, from + " " + until);
+            Files.move(draft, go, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            long measured = 0;
+            long total = 0;
+            Latencies waits = new Latencies();
+            String name = library;
+            for (int i = 0; i < 2; i++) {
+                Process worker = workers.get(i);
+                if (!worker.waitFor(until - System.currentTimeMillis() + 120_000, TimeUnit.MILLISECONDS) || worker.exitValue() != 0) {
+                    worker.destroyForcibly();
+                    throw new IllegalStateException(library + " worker JVM failed");
+                }
+                List<String> lines = Files.readAllLines(outputs.get(i));
+                String[] head = lines.get(0).split(" ");
+                name = head[0].replace('_', ' ');
+                measured += Long.parseLong(head[1]);
+                total += Long.parseLong(head[2]);
+                for (int l = 1; l < lines.size(); l++) {
+                    waits.add(Long.parseLong(lines.get(l)));
+                }
+                Files.deleteIfExists(outputs.get(i));
+                Files.deleteIfExists(Path.of(outputs.get(i) + ".ready"));
+            }
+            Files.deleteIfExists(go);
+            rows.add(row(scenario, name, new Workloads.Run(measured, total, waits), check(data, key, total)));
+        }
+    }
+
+    private static List<Function<List<String>, Contender>> contenders() {
+        return List.of(SafelockContender::new, RedissonContender::new);
+    }
+
+    private Row row(String scenario, String contender, Workloads.Run run, String check) {
+        return new Row(scenario, contender, run.measuredOps() / (measureMs / 1000.0), run.latencies().percentileMillis(50),
+                run.latencies().percentileMillis(99), run.latencies().maxMillis(), check);
+    }
+
+    private static String check(RedisAPI data, String key, long expected) {
+        Response value = data.get(key).await().indefinitely();
+        long actual = value == null ? 0 : value.toLong();
+        return actual == expected ? "exact (" + actual + ")" : "LOST " + (expected - actual) + " of " + expected;
+    }
+
+    boolean allChecksPassed() {
+        return rows.stream().noneMatch(r -> r.check().startsWith("LOST"));
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "| %-34s | %-22s | %10s | %8s | %8s | %8s | %-16s |%n",
+                "scenario", "library", "ops/s", "p50 ms", "p99 ms", "max ms", "counter"));
+        out.append("|").append("-".repeat(36)).append("|").append("-".repeat(24)).append("|").append("-".repeat(12))
+                .append("|").append("-".repeat(10)).append("|").append("-".repeat(10)).append("|").append("-".repeat(10))
+                .append("|").append("-".repeat(18)).append("|\n");
+        for (Row r : rows) {
+            out.append(String.format(Locale.ROOT, "| %-34s | %-22s | %10.0f | %8.2f | %8.2f | %8.2f | %-16s |%n",
+                    r.scenario(), r.contender(), r.opsPerSecond(), r.p50(), r.p99(), r.max(), r.check()));
+        }
+        out.append("\nLatency columns: lock+unlock time for uncontended rows, wait for the lock for hot-key rows.\n");
+        return out.toString();
+    }
+
+    String ratios() {
+        StringBuilder out = new StringBuilder("Ratios (this library / Redisson, throughput):\n");
+        for (int i = 0; i + 1 < rows.size(); i += 2) {
+            Row ours = rows.get(i);
+            Row theirs = rows.get(i + 1);
+            out.append(String.format(Locale.ROOT, "- %-34s %5.2fx  (wait/op p99 %.2f ms vs %.2f ms)%n", ours.scenario(),
+                    ours.opsPerSecond() / theirs.opsPerSecond(), ours.p99(), theirs.p99()));
+        }
+        return out.toString();
+    }
+
+    private static void progress(String what) {
+        System.err.println("[bench] " + what + " ...");
+    }
+
+    private static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version") + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+    }
+}
