@@ -49,7 +49,7 @@ public interface LockConfig {
         @WithDefault(LockSettings.DEFAULT_NODE_TIMEOUT)
         Duration nodeTimeout();
 
-        /** Connections per node. */
+        /** Long-lived connections per node; requests are pipelined over them. */
         @WithDefault(LockSettings.DEFAULT_POOL_SIZE)
         int poolSize();
     }

@@ -25,7 +25,7 @@ public record LockSettings(
 
     public static final String DEFAULT_NODES = "redis://127.0.0.1:6379";
     public static final String DEFAULT_NODE_TIMEOUT = "100ms";
-    public static final String DEFAULT_POOL_SIZE = "16";
+    public static final String DEFAULT_POOL_SIZE = "4";
     public static final String DEFAULT_LEASE_TTL = "10s";
     public static final String DEFAULT_WAIT_TIMEOUT = "5s";
     public static final String DEFAULT_INITIAL_BACKOFF = "2ms";

@@ -7,11 +7,15 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
@@ -26,6 +30,8 @@ public final class RedisNode implements AutoCloseable {
 
     private final RedisNodeAddress address;
     private final Redis client;
+    private final AtomicReferenceArray<Uni<RedisConnection>> connections;
+    private final AtomicInteger nextConnection = new AtomicInteger();
     private final Duration timeout;
     private final BiConsumer<String, String> errorListener;
     private volatile boolean down;
@@ -38,6 +44,31 @@ public final class RedisNode implements AutoCloseable {
         this.timeout = settings.nodeTimeout();
         this.errorListener = errorListener;
         this.client = Redis.createClient(vertx, options(address, settings));
+        this.connections = new AtomicReferenceArray<>(settings.poolSize());
+    }
+
+    /** One of the node's long-lived connections, opened on first use and again after it breaks. */
+    private Uni<RedisConnection> connection() {
+        int slot = Math.floorMod(nextConnection.getAndIncrement(), connections.length());
+        Uni<RedisConnection> current = connections.get(slot);
+        if (current != null) {
+            return current;
+        }
+        AtomicReference<Uni<RedisConnection>> self = new AtomicReference<>();
+        Uni<RedisConnection> opening = client.connect()
+                .invoke(conn -> {
+                    conn.exceptionHandler(failure -> connections.compareAndSet(slot, self.get(), null));
+                    conn.endHandler(() -> connections.compareAndSet(slot, self.get(), null));
+                })
+                .onFailure().invoke(() -> connections.compareAndSet(slot, self.get(), null))
+                .memoize().indefinitely();
+        self.set(opening);
+        return connections.compareAndSet(slot, null, opening) ? opening : connection();
+    }
+
+    /** Requests are pipelined over a few long-lived connections: far cheaper than leasing a pooled connection per request. */
+    private Uni<Response> request(Request request) {
+        return connection().flatMap(conn -> conn.send(request));
     }
 
     static RedisOptions options(RedisNodeAddress address, LockSettings settings) {
@@ -67,14 +98,14 @@ public final class RedisNode implements AutoCloseable {
 
     /** Runs the script; a node that does not know it (restarted, flushed) gets the body once more. */
     public Uni<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-        Uni<Response> bySha = client.send(scriptRequest(Command.EVALSHA, script.sha(), keys, args))
+        Uni<Response> bySha = request(scriptRequest(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(RedisNode::isNoScript)
-                .recoverWithUni(() -> client.send(scriptRequest(Command.EVAL, script.body(), keys, args)));
+                .recoverWithUni(() -> request(scriptRequest(Command.EVAL, script.body(), keys, args)));
         return guarded(bySha);
     }
 
     public Uni<Response> send(Request request) {
-        return guarded(client.send(request));
+        return guarded(request(request));
     }
 
     private Uni<Response> guarded(Uni<Response> call) {
