@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.safelock.testsupport.RedisNodes;
 import io.safelock.testsupport.RedisNodesExtension;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,20 @@ class SingleNodeLockTest {
             Lease second = b.blocking().tryAcquire(name, Duration.ofSeconds(5));
             assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
             b.blocking().release(second);
+        }
+    }
+
+    @Test
+    void scriptsAreLoadedAgainAfterTheNodeForgetsThem(RedisNodes nodes) {
+        try (DistributedLocks locks = LockTestSupport.locks(vertx, nodes)) {
+            LockName name = LockName.of("test", "noscript");
+            locks.blocking().release(locks.blocking().tryAcquire(name, Duration.ofSeconds(5)));
+            RedisAPI admin = RedisAPI.api(Redis.createClient(vertx, nodes.node(0).uri()));
+            admin.script(List.of("FLUSH")).await().indefinitely(); // as after a restart: EVALSHA now answers NOSCRIPT
+            Lease again = locks.blocking().tryAcquire(name, Duration.ofSeconds(5));
+            locks.blocking().release(again);
+            assertThat(admin.exists(List.of("lock:{test:noscript}")).await().indefinitely().toInteger()).isZero();
+            admin.close();
         }
     }
 
