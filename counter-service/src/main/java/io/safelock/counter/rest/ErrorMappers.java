@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.safelock.counter.service.FencedOutException;
 import io.safelock.counter.service.InvalidInputException;
-import io.safelock.counter.service.LockUnavailableException;
 import io.safelock.counter.store.CounterOverflowException;
 import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockBusyException;
@@ -51,7 +50,7 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper({LockWaitTimeoutException.class, LockBusyException.class, QuorumUnavailableException.class,
-            FencedOutException.class, LockUnavailableException.class})
+            FencedOutException.class})
     public Response lockUnavailable(RuntimeException e) {
         return unavailable("lock unavailable, nothing was written: " + e.getMessage());
     }

@@ -94,9 +94,7 @@ public class LockedUpdate {
             return work.apply(guard).invoke(done -> LOG.debugf("[%s] releasing lock %s (fencing token %d)",
                     replica, name, guard.fencingToken()));
         });
-        return locked.onFailure(LockedUpdate::isTimerGlitch).transform(glitch -> new LockUnavailableException(
-                        "lock client failed while backing off: " + glitch.getMessage(), glitch))
-                .onFailure(LockedUpdate::retryable).recoverWithUni(failure -> {
+        return locked.onFailure(LockedUpdate::retryable).recoverWithUni(failure -> {
             if (attempt >= maxAttempts) {
                 LOG.infof("[%s] giving up on lock %s after %d attempts: %s", replica, name, attempt, failure.getMessage());
                 return Uni.createFrom().failure(failure);
@@ -112,16 +110,7 @@ public class LockedUpdate {
      */
     private static boolean retryable(Throwable failure) {
         return failure instanceof LockWaitTimeoutException || failure instanceof QuorumUnavailableException
-                || failure instanceof FencedOutException || failure instanceof LockUnavailableException;
-    }
-
-    /**
-     * lock-common backs off with full jitter and may ask for a pause below one millisecond while nodes fail;
-     * under Quarkus that pause becomes a Vert.x timer, which refuses it. No lock was taken: retry like a busy lock.
-     */
-    private static boolean isTimerGlitch(Throwable failure) {
-        return failure instanceof IllegalArgumentException && failure.getMessage() != null
-                && failure.getMessage().startsWith("Cannot schedule a timer");
+                || failure instanceof FencedOutException;
     }
 
     static long add(String counter, long current, long by) {
