@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,17 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RedisNodesExtension.Count(1)
 class ContentionTest {
 
-    static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.closeAndAwait();
-    }
+    static final Vertx vertx = LockTestSupport.vertx();
 
     @Test
     void fiftyLocalWaitersCostRedisFewerAttemptsThanWaiters(RedisNodes nodes) {

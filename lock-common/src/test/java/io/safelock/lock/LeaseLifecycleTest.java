@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,17 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RedisNodesExtension.Count(5)
 class LeaseLifecycleTest {
 
-    static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.closeAndAwait();
-    }
+    static final Vertx vertx = LockTestSupport.vertx();
 
     @Test
     void aHolderThatStopsExtendingLosesTheLockAndCannotDeleteTheNextHoldersKey(RedisNodes nodes) {

@@ -9,7 +9,14 @@ import java.util.List;
 /** Builds lock clients against the test's Redis nodes with short, test-friendly timings. */
 final class LockTestSupport {
 
+    /** One Vert.x for all tests in this JVM (the fork ends with the run). */
+    private static final Vertx VERTX = Vertx.vertx();
+
     private LockTestSupport() {
+    }
+
+    static Vertx vertx() {
+        return VERTX;
     }
 
     static LockSettings.Builder settings(RedisNodes nodes) {

@@ -10,8 +10,6 @@ import io.safelock.testsupport.RedisNodesExtension;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,17 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RedisNodesExtension.Count(3)
 class MetricsTest {
 
-    static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.closeAndAwait();
-    }
+    static final Vertx vertx = LockTestSupport.vertx();
 
     @Test
     void everyOutcomeIsCountedByGroup(RedisNodes nodes) {
@@ -55,7 +43,6 @@ class MetricsTest {
             locks.blocking().release(expiring);
 
             assertThatThrownBy(() -> locks.withLock(LockName.of("orders", "44"), Duration.ofMillis(300), Duration.ofSeconds(1), guard -> {
-                LeaseLifecycleTest.vertx = vertx;
                 return Uni.createFrom().voidItem().emitOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
                         .invoke(() -> LeaseLifecycleTest.deleteKeyEverywhere(nodes, LockName.of("orders", "44")))
                         .onItem().delayIt().by(Duration.ofSeconds(2));

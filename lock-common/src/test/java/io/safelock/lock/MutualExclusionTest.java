@@ -9,8 +9,6 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.Response;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,18 +25,7 @@ class MutualExclusionTest {
     static final int THREADS = 16;
     static final int INCREMENTS = 8;
 
-    static Vertx vertx;
-    static RedisAPI data;
-
-    @BeforeAll
-    static void connect() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void close() {
-        vertx.closeAndAwait();
-    }
+    static final Vertx vertx = LockTestSupport.vertx();
 
     @Test
     void singleNodeLockKeepsEveryIncrement(RedisNodes nodes) throws Exception {

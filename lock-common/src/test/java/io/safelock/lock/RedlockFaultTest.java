@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,17 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RedisNodesExtension.Count(6)
 class RedlockFaultTest {
 
-    static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.closeAndAwait();
-    }
+    static final Vertx vertx = LockTestSupport.vertx();
 
     static List<String> lockNodes(RedisNodes nodes) {
         return nodes.uris().subList(0, 5);

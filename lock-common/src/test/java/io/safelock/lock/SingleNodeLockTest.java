@@ -10,8 +10,6 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,17 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RedisNodesExtension.Count(1)
 class SingleNodeLockTest {
 
-    static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.closeAndAwait();
-    }
+    static final Vertx vertx = LockTestSupport.vertx();
 
     @Test
     void grantsReleasesAndRefusesWhileHeld(RedisNodes nodes) {
