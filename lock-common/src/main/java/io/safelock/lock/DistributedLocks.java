@@ -221,12 +221,14 @@ public final class DistributedLocks implements AutoCloseable {
         if (pause.compareTo(left) > 0) {
             pause = left;
         }
+        // Vert.x (Mutiny's scheduler under Quarkus) refuses timers under 1 ms, and a refused timer never fires
+        pause = atLeastOneMilli(pause);
         if (a.lastUnavailable != null) {
             // nodes are failing: no release will be announced, so just back off
-            return Uni.createFrom().voidItem().onItem().delayIt().by(pause.isZero() ? Duration.ofMillis(1) : pause)
+            return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
                     .flatMap(ignored -> contend(a, turn));
         }
-        return signals.sleep(a.name.value(), pause.isZero() ? Duration.ofNanos(1) : pause, stamp)
+        return signals.sleep(a.name.value(), pause, stamp)
                 .flatMap(ignored -> contend(a, turn));
     }
 
@@ -390,6 +392,11 @@ public final class DistributedLocks implements AutoCloseable {
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative but was " + maxWait);
         }
+    }
+
+    /** Timers shorter than a millisecond are refused by Vert.x; round them up. */
+    static Duration atLeastOneMilli(Duration duration) {
+        return duration.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : duration;
     }
 
     private static String newToken() {

@@ -86,7 +86,7 @@ final class LocalLine {
                     remove(name, waiter);
                     emitter.complete(null);
                 }
-            }, Math.max(1, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+            }, DistributedLocks.atLeastOneMilli(maxWait).toMillis(), TimeUnit.MILLISECONDS);
         }).onCancellation().invoke(() -> {
             if (waiter.state.compareAndSet(WAITING, GAVE_UP)) {
                 remove(name, waiter);

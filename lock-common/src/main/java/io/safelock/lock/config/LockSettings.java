@@ -50,6 +50,9 @@ public record LockSettings(
         }
         password = password == null ? Optional.empty() : password.filter(p -> !p.isEmpty());
         requirePositive(nodeTimeout, "lock.redis.node-timeout");
+        if (nodeTimeout.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("lock.redis.node-timeout must be at least 1ms but was " + nodeTimeout);
+        }
         requirePositive(leaseTtl, "lock.lease-ttl");
         requireNotNegative(waitTimeout, "lock.wait-timeout");
         requirePositive(initialBackoff, "lock.retry.initial-backoff");
