@@ -22,6 +22,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -53,6 +54,9 @@ public class QueueConsumer {
     private final AtomicLong lastErrorLog = new AtomicLong();
     private volatile boolean stopping;
     private CountDownLatch stopped = new CountDownLatch(0);
+    /** What each loop is doing, for the shutdown warning. */
+    private final Map<Integer, String> activity = new ConcurrentHashMap<>();
+    private final Duration cycleTimeout;
 
     public QueueConsumer(UpdateQueue queue, DistributedLocks locks, NotificationPublisher notifications, CounterMetrics metrics,
                          Vertx vertx, Replica replica, CounterConfig config) {
@@ -63,6 +67,9 @@ public class QueueConsumer {
         this.vertx = vertx;
         this.replica = replica.name();
         this.config = config.queue();
+        // a last resort against a cycle that never ends: longer than any healthy batch can take
+        this.cycleTimeout = config.queue().lockWait().plus(config.queue().leaseTtl())
+                .plus(Duration.ofMillis((long) config.queue().batchSize() * (config.limits().maxThinkTimeMs() + 5_000L)));
     }
 
     void start(@Observes StartupEvent event) {
@@ -80,7 +87,8 @@ public class QueueConsumer {
         stopping = true;
         try {
             if (!stopped.await(config.leaseTtl().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-                LOG.warnf("[%s] queue consumers still busy at shutdown; their in-flight requests will be recovered by other replicas", replica);
+                LOG.warnf("[%s] queue consumers still busy at shutdown (%s); their in-flight requests will be recovered by other replicas",
+                        replica, activity);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,10 +97,12 @@ public class QueueConsumer {
 
     private void next(int loop, Duration delay) {
         if (stopping) {
+            activity.put(loop, "stopped");
             stopped.countDown();
             return;
         }
-        vertx.setTimer(Math.max(1, delay.toMillis()), id -> cycle(loop).subscribe().with(
+        activity.put(loop, "idle");
+        vertx.setTimer(Math.max(1, delay.toMillis()), id -> cycle(loop).ifNoItem().after(cycleTimeout).fail().subscribe().with(
                 didWork -> next(loop, didWork ? Duration.ZERO : config.idlePoll()),
                 failure -> {
                     logThrottled(failure);
@@ -102,11 +112,13 @@ public class QueueConsumer {
 
     /** True when it applied or at least looked at a request, so the loop goes on without pausing. */
     private Uni<Boolean> cycle(int loop) {
+        activity.put(loop, "looking for work since " + java.time.Instant.now());
         return queue.readyCounters(CANDIDATES).flatMap(names -> {
             String counter = claim(loop, names);
             if (counter == null) {
                 return Uni.createFrom().item(false);
             }
+            activity.put(loop, "draining " + counter + " since " + java.time.Instant.now());
             return drainUnderLock(counter).eventually(() -> claimed.remove(counter));
         });
     }
