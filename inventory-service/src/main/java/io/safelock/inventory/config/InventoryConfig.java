@@ -74,8 +74,8 @@ public interface InventoryConfig {
     }
 
     interface Events {
-        /** Durable topic exchange the events go to. */
-        @WithDefault("inventory.events")
+        /** Durable topic exchange the events go to (the counter service binds its queue to it). */
+        @WithDefault("inventory")
         String exchange();
 
         /** Routing key (and AMQP type) of purchase events. */
@@ -83,10 +83,10 @@ public interface InventoryConfig {
         String purchasedRoutingKey();
 
         /**
-         * Durable queue the service declares and binds to the purchase routing key, so events wait
-         * there for the counter service even before it first starts; empty to declare none.
+         * A durable queue for the service to declare and bind to the purchase routing key, so that events
+         * wait there even before any consumer has started. None by default: consumers bind their own
+         * queues, and a queue nobody reads would grow without bound.
          */
-        @WithDefault("inventory.purchased")
         Optional<String> queue();
 
         Relay relay();

@@ -1,10 +1,12 @@
 package io.safelock.inventory.data;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.sqlclient.Row;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 
 /** One successful purchase; written in the same transaction as its stock change. */
+@RegisterForReflection // written by Jackson, also in a native image
 public record Order(long id, long productId, int quantity, BigDecimal unitPrice, String strategy, int remainingStock,
                     Long fencingToken, String idempotencyKey, OffsetDateTime createdAt) {
 

@@ -46,6 +46,7 @@ class BrokerRestartIT {
                 "quarkus.datasource.jdbc.url", "jdbc:" + database.reactiveUrl(TestDatabase.PORT),
                 "lock.redis.nodes", redis.nodesProperty(),
                 "rabbitmq.port", Integer.toString(rabbit.port()),
+                "inventory.events.queue", QUEUE,
                 "inventory.events.relay.max-backoff", "1s",
                 "inventory.sample-data.enabled", "false")).get(0);
     }
