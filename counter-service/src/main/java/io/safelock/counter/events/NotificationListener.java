@@ -58,9 +58,14 @@ public class NotificationListener implements RabbitParticipant {
         channel.queueBind(queue, exchange, "");
         channel.basicConsume(queue, false, "notifications", new DefaultConsumer(channel) {
             @Override
-            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) throws IOException {
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                 received(body);
-                channel.basicAck(envelope.getDeliveryTag(), false);
+                try {
+                    channel.basicAck(envelope.getDeliveryTag(), false);
+                } catch (IOException | RuntimeException e) {
+                    // the connection just dropped: the broker redelivers, and the event id absorbs the copy
+                    LOG.debugf("Could not acknowledge a notification: %s", e.toString());
+                }
             }
         });
     }
