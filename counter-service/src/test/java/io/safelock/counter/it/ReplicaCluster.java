@@ -31,15 +31,27 @@ final class ReplicaCluster implements AutoCloseable {
     final List<ServiceProcess> replicas = new ArrayList<>();
     private final Map<String, String> extra;
 
-    private ReplicaCluster(String id, Map<String, String> extra) {
+    private final int brokerPort;
+
+    private ReplicaCluster(String id, Map<String, String> extra, int brokerPort, boolean viaProxy) {
         this.id = id;
         this.extra = extra;
         this.lockNodes = RedisNodes.start(5);
-        this.rabbit = TcpProxy.to(5672);
+        this.rabbit = viaProxy ? TcpProxy.to(brokerPort) : null;
+        this.brokerPort = viaProxy ? rabbit.port() : brokerPort;
     }
 
+    /** Replicas that reach the shared broker on 5672 through {@link #rabbit}, a proxy the test can cut. */
     static ReplicaCluster start(String name, int count, Map<String, String> extra) {
-        ReplicaCluster cluster = new ReplicaCluster(name + "-" + RUN, extra);
+        return start(new ReplicaCluster(name + "-" + RUN, extra, 5672, true), count);
+    }
+
+    /** Replicas connected straight to the broker on {@code brokerPort} (a throwaway broker the test restarts). */
+    static ReplicaCluster startDirect(String name, int count, Map<String, String> extra, int brokerPort) {
+        return start(new ReplicaCluster(name + "-" + RUN, extra, brokerPort, false), count);
+    }
+
+    private static ReplicaCluster start(ReplicaCluster cluster, int count) {
         try {
             List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -62,7 +74,7 @@ final class ReplicaCluster implements AutoCloseable {
         props.put("lock.redis.node-timeout", "250ms");
         props.put("lock.lease-ttl", "3s");
         props.put("rabbitmq-host", "127.0.0.1");
-        props.put("rabbitmq-port", Integer.toString(rabbit.port()));
+        props.put("rabbitmq-port", Integer.toString(brokerPort));
         props.put("counter.rabbitmq.commands-queue", commandsQueue());
         props.put("counter.rabbitmq.inventory-queue", inventoryQueue());
         props.put("counter.rabbitmq.durable-queue-expires", "120s");
@@ -137,7 +149,9 @@ final class ReplicaCluster implements AutoCloseable {
     @Override
     public void close() {
         replicas.forEach(ServiceProcess::close);
-        rabbit.close();
+        if (rabbit != null) {
+            rabbit.close();
+        }
         lockNodes.close();
     }
 }

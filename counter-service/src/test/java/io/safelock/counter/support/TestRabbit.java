@@ -25,10 +25,14 @@ public final class TestRabbit implements AutoCloseable {
     }
 
     public static TestRabbit connect() {
+        return connect(5672);
+    }
+
+    public static TestRabbit connect(int port) {
         try {
-            return new TestRabbit(5672);
+            return new TestRabbit(port);
         } catch (Exception e) {
-            throw new IllegalStateException("RabbitMQ on 127.0.0.1:5672 is needed (scripts/ensure-infra.sh starts it)", e);
+            throw new IllegalStateException("RabbitMQ on 127.0.0.1:" + port + " is needed (scripts/ensure-infra.sh starts 5672)", e);
         }
     }
 
