@@ -93,7 +93,7 @@ class IdempotencyTest {
     void aLockTimeoutChangesNothingSoTheSameKeyMayBuyLater() throws Exception {
         long id = Products.create(5);
         CompletableFuture<Http.Result> holder = CompletableFuture.supplyAsync(
-                () -> Http.post(base + "purchase/with-lock/" + id + "?delayMs=4000", "{}"));
+                () -> Http.post(base + "purchase/with-lock/" + id + "?delayMs=5000", "{}"));
         Thread.sleep(400);
         String key = UUID.randomUUID().toString();
 

@@ -37,9 +37,9 @@ class MetricsTest {
         // an oversell without the lock
         long racy = Products.create(1);
         Http.concurrently(5, i -> Http.postJson(base + "purchase/without-lock/" + racy, "{}").build());
-        // contention and a lease extended past its 1 s TTL (renewed every ~330 ms)
+        // contention and a lease extended during the purchase (2 s TTL, renewed every ~660 ms)
         long locked = Products.create(5);
-        Http.concurrently(3, i -> Http.postJson(base + "purchase/with-lock/" + locked + "?delayMs=700", "{}").build());
+        Http.concurrently(3, i -> Http.postJson(base + "purchase/with-lock/" + locked + "?delayMs=1000", "{}").build());
         // a lease lost while its purchase ran, then released after expiry
         long lost = Products.create(5);
         CompletableFuture<Http.Result> losing = CompletableFuture.supplyAsync(

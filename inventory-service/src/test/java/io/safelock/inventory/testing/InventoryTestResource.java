@@ -45,8 +45,11 @@ public final class InventoryTestResource implements QuarkusTestResourceLifecycle
         config.put("rabbitmq.port", Integer.toString(rabbit.port()));
         config.put("inventory.events.exchange", backends.exchange());
         config.put("inventory.events.queue", backends.queue());
-        // short leases so a lost lease is noticed within a test; auto-extension keeps healthy ones alive
-        config.put("lock.lease-ttl", "1s");
+        // short leases so a lost lease is noticed within a test (renewed every ~660 ms); a generous node
+        // timeout so that a machine busy with other builds (fsync stalls of every node at once) is not
+        // mistaken for a lost quorum
+        config.put("lock.lease-ttl", "2s");
+        config.put("lock.redis.node-timeout", "1s");
         config.put("lock.wait-timeout", "3s");
         config.put("inventory.events.relay.max-backoff", "500ms");
         config.put("quarkus.log.category.\"io.safelock\".level", "DEBUG");
