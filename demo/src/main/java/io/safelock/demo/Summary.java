@@ -1,0 +1,59 @@
+package io.safelock.demo;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/** What to open and what to paste once the demo runs. */
+final class Summary {
+
+    private Summary() {
+    }
+
+    static void print(DemoPlan plan, PrintStream out) {
+        String inv = plan.inventoryUrls().get(0);
+        String inv2 = plan.inventoryUrls().get(plan.inventoryUrls().size() - 1);
+        String json = " -H 'Content-Type: application/json'";
+        out.println();
+        out.println("Running (left running; stop with: scripts/demo.sh stop)");
+        out.println("  inventory-service  " + String.join("  ", plan.inventoryUrls()));
+        if (!plan.counterPorts().isEmpty()) {
+            out.println("  counter-service    " + String.join("  ", plan.counterUrls()));
+        }
+        out.println("  lock nodes         redis-server " + String.join(" ", plan.lockPorts().stream().map(p -> ":" + p).toList())
+                + "  (data and PIDs in " + plan.root().relativize(plan.runDir()) + "/, logs in "
+                + plan.root().relativize(plan.runDir().resolve("logs")) + "/)");
+        out.println("  every replica      /q/swagger-ui (OpenAPI UI), /q/openapi, /q/metrics, /q/health/ready");
+        out.println("                     e.g. " + inv + "/q/swagger-ui  " + inv + "/q/metrics"
+                + (plan.counterPorts().isEmpty() ? "" : "  " + plan.counterUrls().get(0) + "/q/swagger-ui"));
+        out.println();
+        out.println("Try it (copy and paste):");
+        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 1}'; echo");
+        out.println("  for port in " + fivePorts(plan.inventoryPorts()) + "; do (curl -s -X POST http://127.0.0.1:$port/purchase/without-lock/1; echo) & done; wait");
+        out.println("  curl -s " + inv + "/stock/1; echo                      # negative: oversold");
+        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 1}'; echo");
+        out.println("  for port in " + fivePorts(plan.inventoryPorts()) + "; do (curl -s -X POST http://127.0.0.1:$port/purchase/with-lock/1; echo) & done; wait");
+        out.println("  curl -s " + inv2 + "/stock/1; echo                      # 0: exactly one sold");
+        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 3}'; echo");
+        out.println("  curl -X POST " + inv.replace("127.0.0.1", "localhost") + "/buy/1 -H \"Content-Type: application/json\" -d '{\"amount\": 1}'; echo");
+        if (!plan.counterPorts().isEmpty()) {
+            String cnt = plan.counterUrls().get(0);
+            String cnt2 = plan.counterUrls().get(plan.counterUrls().size() - 1);
+            out.println("  curl -s -X POST " + cnt + "/counters/hits/increment" + json + " -d '{\"by\": 1, \"mode\": \"locked\"}'; echo");
+            out.println("  curl -s -X POST " + cnt2 + "/experiments/race" + json
+                    + " -d '{\"counter\": \"race\", \"mode\": \"unsafe\", \"workers\": 8, \"incrementsPerWorker\": 50, \"thinkTimeMs\": 2}'; echo");
+        }
+        out.println("  curl -s " + inv + "/q/metrics | grep -E '^(inventory_purchases_total|lock_quorum_failures_total)'");
+        int last = plan.lockPorts().get(plan.lockPorts().size() - 1);
+        out.println("  scripts/demo.sh kill-node " + last + "; scripts/demo.sh start-node " + last + "   # crash and restart one lock node");
+        out.println("  (cd seed-clients && npm ci && npm run race)   # the seed's axios clients, against :3000");
+        out.println("  scripts/demo.sh status; scripts/demo.sh stop");
+    }
+
+    private static String fivePorts(List<Integer> ports) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            out.append(i == 0 ? "" : " ").append(ports.get(i % ports.size()));
+        }
+        return out.toString();
+    }
+}

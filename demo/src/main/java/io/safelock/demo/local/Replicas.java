@@ -1,0 +1,167 @@
+package io.safelock.demo.local;
+
+import io.safelock.demo.DemoPlan;
+import io.safelock.demo.http.Http;
+import io.safelock.demo.http.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Replicas of the packaged services, each its own JVM ({@code java -jar <module>/target/quarkus-app/quarkus-run.jar})
+ * on its own loopback port, configured by environment variables the way a container would be.
+ */
+public final class Replicas {
+
+    public enum Service {
+        INVENTORY("inventory-service", "inventory"),
+        COUNTER("counter-service", "counter");
+
+        final String module;
+        final String shortName;
+
+        Service(String module, String shortName) {
+            this.module = module;
+            this.shortName = shortName;
+        }
+
+        public String replicaName(int port) {
+            return shortName + "-" + port;
+        }
+    }
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
+
+    private final DemoPlan plan;
+    private final Consumer<String> say;
+    private final Http http = new Http(Duration.ofSeconds(3));
+
+    public Replicas(DemoPlan plan, Consumer<String> say) {
+        this.plan = plan;
+        this.say = say;
+    }
+
+    public Path jar(Service service) {
+        return plan.root().resolve(service.module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** Starts every replica of the plan at once, then waits until each one is ready. */
+    public void startAll() {
+        List<Started> started = new ArrayList<>();
+        for (int port : plan.inventoryPorts()) {
+            started.add(start(Service.INVENTORY, port));
+        }
+        for (int port : plan.counterPorts()) {
+            started.add(start(Service.COUNTER, port));
+        }
+        long t0 = System.nanoTime();
+        for (Started replica : started) {
+            awaitReady(replica);
+        }
+        say.accept(started.size() + " replicas ready in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+    }
+
+    private record Started(String name, int port, ProcessRecord record) {
+    }
+
+    private Started start(Service service, int port) {
+        String name = service.replicaName(port);
+        Path jar = jar(service);
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " not found: build first (scripts/demo.sh does:"
+                    + " ./mvnw -B -q -DskipTests package -pl inventory-service,counter-service -am)");
+        }
+        ProcessRecord.read(plan.pidFile(name)).filter(ProcessRecord::isRunning).ifPresent(previous -> {
+            say.accept("stopping " + name + " of an earlier run (pid " + previous.pid() + ")");
+            previous.stop(Duration.ofSeconds(20));
+        });
+        if (Ports.inUse(port)) {
+            throw new IllegalStateException("port " + port + " is taken by a process the demo did not start;"
+                    + " stop it or choose other ports (--inventory-port FIRST, --counter-port FIRST)");
+        }
+        // Run from the module directory, as its README does: java -jar target/quarkus-app/quarkus-run.jar
+        Path moduleDir = plan.root().resolve(service.module);
+        List<String> command = List.of(javaBinary(), "-Xmx256m", "-Dsafelock.demo.run-dir=" + plan.runDir(),
+                "-jar", moduleDir.relativize(jar).toString());
+        Map<String, String> env = env(service, port);
+        ProcessRecord record = Detached.start(name, command, env, moduleDir, plan.log(name), plan.pidFile(name));
+        say.accept(name + " starting (pid " + record.pid() + "): cd " + service.module + " && " + describe(env)
+                + " java -jar " + moduleDir.relativize(jar));
+        return new Started(name, port, record);
+    }
+
+    Map<String, String> env(Service service, int port) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LOCK_REDIS_NODES", plan.lockNodes());
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        if (service == Service.INVENTORY) {
+            env.put("PORT", Integer.toString(port));
+            env.putAll(plan.inventoryEnv());
+        } else {
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            env.put("COUNTER_REPLICA_NAME", service.replicaName(port));
+            env.putAll(plan.counterEnv());
+        }
+        return env;
+    }
+
+    private static String describe(Map<String, String> env) {
+        StringBuilder out = new StringBuilder();
+        env.forEach((k, v) -> {
+            if (k.equals("PORT") || k.equals("QUARKUS_HTTP_PORT") || k.equals("COUNTER_REPLICA_NAME")) {
+                out.append(k).append('=').append(v).append(' ');
+            }
+        });
+        return out.toString().trim();
+    }
+
+    private void awaitReady(Started replica) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String url = DemoPlan.url(replica.port()) + "/q/health/ready";
+        Reply last = null;
+        while (System.nanoTime() < deadline) {
+            if (!replica.record().isRunning()) {
+                throw new IllegalStateException(replica.name() + " exited during start-up; last lines of "
+                        + plan.root().relativize(plan.log(replica.name())) + ":\n" + Detached.tail(plan.log(replica.name()), 40));
+            }
+            last = http.get(url);
+            if (last.status() == 200) {
+                say.accept(replica.name() + " ready: " + DemoPlan.url(replica.port()));
+                return;
+            }
+            ProcessRecord.sleep(250);
+        }
+        throw new IllegalStateException(replica.name() + " not ready after " + READY_TIMEOUT.toSeconds() + " s (last answer: "
+                + (last == null ? "none" : last.status() + " " + last.body()) + "); log: " + plan.log(replica.name()));
+    }
+
+    /** Stops the replicas recorded in the run directory (not the lock nodes). */
+    public int stopAll() {
+        int stopped = 0;
+        for (ProcessRecord record : DemoCluster.records(plan)) {
+            if (isReplica(record) && record.stop(Duration.ofSeconds(20))) {
+                say.accept("stopped " + record.name() + " (pid " + record.pid() + ")");
+                stopped++;
+            }
+        }
+        return stopped;
+    }
+
+    public static boolean isReplica(ProcessRecord record) {
+        for (Service service : Service.values()) {
+            if (record.name().startsWith(service.shortName + "-")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
