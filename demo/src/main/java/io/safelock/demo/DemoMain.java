@@ -43,6 +43,7 @@ public final class DemoMain {
             System.exit(2);
         } catch (Exception e) {
             System.err.println("error: " + e.getMessage());
+            System.err.println("Whatever the demo had started is still running and recorded: scripts/demo.sh status, scripts/demo.sh stop");
             System.exit(1);
         }
     }

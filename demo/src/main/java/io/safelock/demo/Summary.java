@@ -45,7 +45,9 @@ final class Summary {
         out.println("  curl -s " + inv + "/q/metrics | grep -E '^(inventory_purchases_total|lock_quorum_failures_total)'");
         int last = plan.lockPorts().get(plan.lockPorts().size() - 1);
         out.println("  scripts/demo.sh kill-node " + last + "; scripts/demo.sh start-node " + last + "   # crash and restart one lock node");
-        out.println("  (cd seed-clients && npm ci && npm run race)   # the seed's axios clients, against :3000");
+        int first = plan.inventoryPorts().get(0);
+        String baseUrl = first == DemoPlan.FIRST_INVENTORY_PORT ? "" : "BASE_URL=http://localhost:" + first + " ";
+        out.println("  (cd seed-clients && npm ci && " + baseUrl + "npm run race && " + baseUrl + "./buy.sh)   # the seed's axios and curl clients");
         out.println("  scripts/demo.sh status; scripts/demo.sh stop");
     }
 

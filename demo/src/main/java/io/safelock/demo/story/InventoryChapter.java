@@ -44,7 +44,7 @@ final class InventoryChapter {
                 + " in flight, spread over " + replicas + " replicas (processing delay " + CROWD_DELAY_MS + " ms)");
         purchases.reset(SeedScenario.PRODUCT, CROWD_STOCK);
         long t0 = System.nanoTime();
-        Purchases.Outcome crowd = purchases.buy("with-lock", SeedScenario.PRODUCT, CROWD, CROWD_IN_FLIGHT, CROWD_DELAY_MS, 5);
+        Purchases.Outcome crowd = purchases.buy("with-lock", SeedScenario.PRODUCT, CROWD, CROWD_IN_FLIGHT, CROWD_DELAY_MS, 20);
         long stock = purchases.stock(SeedScenario.PRODUCT);
         double seconds = (System.nanoTime() - t0) / 1e9;
         progress.detail(crowd.succeeded() + " sold (" + crowd.successesPerReplica() + "), " + crowd.outOfStock() + " out of stock, "
