@@ -34,6 +34,7 @@ public class OutboxRelay {
     private final EventPublisher publisher;
     private final EventMetrics metrics;
     private final InventoryConfig.Events.Relay settings;
+    private final Duration runTimeout;
 
     private final Object state = new Object();
     private boolean running;
@@ -51,6 +52,7 @@ public class OutboxRelay {
         this.publisher = publisher;
         this.metrics = metrics;
         this.settings = config.events().relay();
+        this.runTimeout = settings.confirmTimeout().multipliedBy(2).plusSeconds(30);
     }
 
     void start(@Observes StartupEvent event) {
@@ -81,7 +83,6 @@ public class OutboxRelay {
                 return; // the broker is down: waking would only hammer it, the backoff timer is set
             }
             cancelTimer();
-            timer = -1;
         }
         runOnce();
     }
@@ -112,6 +113,8 @@ public class OutboxRelay {
         }
         publisher.ensureConnected()
                 .flatMap(connected -> relayBatch())
+                // a run that never ends (a connection hanging without an error) must not stop the relay for good
+                .ifNoItem().after(runTimeout).fail()
                 // also while the broker is down: that is when the backlog gauges matter
                 .onItemOrFailure().call((count, failure) -> housekeepingIfDue())
                 .subscribe().with(this::succeeded, this::failed);
@@ -127,9 +130,13 @@ public class OutboxRelay {
                             attempted.set(batch);
                             return publisher.publishConfirmed(batch)
                                     .flatMap(confirmed -> outbox.markPublished(connection, batch))
-                                    .invoke(() -> published(batch))
                                     .replaceWith(batch.size());
                         }))
+                .invoke(count -> {
+                    if (count > 0) {
+                        published(attempted.get()); // counted once committed: a rolled-back batch is published again
+                    }
+                })
                 // after the rollback, so the rows are no longer locked by this relay
                 .onFailure().call(failure -> attempted.get() == null ? Uni.createFrom().voidItem()
                         : outbox.markFailed(attempted.get(), EventPublisher.describe(failure)).onFailure().recoverWithNull());

@@ -28,6 +28,14 @@ public final class Http {
         public String error() {
             return body.path("error").asText(null);
         }
+
+        /**
+         * Bought, out of stock, or turned away after {@code lock.wait-timeout} (a legitimate answer on a
+         * machine too busy to serve every waiter in time): nothing else, never a 5xx.
+         */
+        public boolean soldOutOrTurnedAway() {
+            return status == 200 || status == 400 || (status == 409 && "lock_timeout".equals(body.path("reason").asText()));
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
