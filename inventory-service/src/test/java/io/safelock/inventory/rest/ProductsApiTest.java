@@ -57,4 +57,12 @@ class ProductsApiTest {
         assertThat(orders.get(1).get("fencingToken")).isNull();
         assertThat(orders).allSatisfy(o -> assertThat(o.get("unitPrice")).isEqualTo(2.5f));
     }
+
+    @Test
+    void theApiIsDescribedInOpenApi() {
+        String document = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        assertThat(document).contains("/purchase/{strategy}/{productId}", "/buy/{id}", "/stock/{productId}/reset", "/orders",
+                "Idempotency-Key", "PurchaseRequest");
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
 }
