@@ -30,8 +30,11 @@ case "$command" in
   run|up)
     scripts/ensure-infra.sh redis-binary redis postgres rabbitmq
     if [ $skip_build -eq 0 ]; then
-      # Replicas of an earlier run would have their jars rebuilt under them: stop them first (lock nodes stay).
-      if [ -f "$demo_classes/io/safelock/demo/DemoMain.class" ]; then demo stop-replicas; fi
+      if [ -f "$demo_classes/io/safelock/demo/DemoMain.class" ]; then
+        demo check ${args[@]+"${args[@]}"}   # a mistyped option fails here, before anything is stopped or built
+        # Replicas of an earlier run would have their jars rebuilt under them: stop them first (lock nodes stay).
+        demo stop-replicas
+      fi
       echo "[demo] building inventory-service, counter-service and the demo runner (./mvnw package -DskipTests)"
       ./mvnw -B -q -ntp -DskipTests package -pl inventory-service,counter-service,demo -am
     fi

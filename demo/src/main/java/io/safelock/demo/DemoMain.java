@@ -82,6 +82,9 @@ public final class DemoMain {
                         + " were left alone. Lock node data stays in " + root.relativize(plan.runDir()) + "/ (delete it for a clean slate).");
                 return 0;
             }
+            case "check" -> {
+                return 0; // the options parsed: scripts/demo.sh asks before it stops or builds anything
+            }
             case "stop-replicas" -> {
                 cluster.replicas().stopAll();
                 return 0;

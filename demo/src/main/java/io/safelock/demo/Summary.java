@@ -28,10 +28,10 @@ final class Summary {
         out.println();
         out.println("Try it (copy and paste):");
         out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 1}'; echo");
-        out.println("  for port in " + fivePorts(plan.inventoryPorts()) + "; do (curl -s -X POST http://127.0.0.1:$port/purchase/without-lock/1; echo) & done; wait");
+        out.println("  for port in " + fivePorts(plan.inventoryPorts()) + "; do curl -s -w '\\n' -X POST http://127.0.0.1:$port/purchase/without-lock/1 & done; wait");
         out.println("  curl -s " + inv + "/stock/1; echo                      # negative: oversold");
         out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 1}'; echo");
-        out.println("  for port in " + fivePorts(plan.inventoryPorts()) + "; do (curl -s -X POST http://127.0.0.1:$port/purchase/with-lock/1; echo) & done; wait");
+        out.println("  for port in " + fivePorts(plan.inventoryPorts()) + "; do curl -s -w '\\n' -X POST http://127.0.0.1:$port/purchase/with-lock/1 & done; wait");
         out.println("  curl -s " + inv2 + "/stock/1; echo                      # 0: exactly one sold");
         out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 3}'; echo");
         out.println("  curl -X POST " + inv.replace("127.0.0.1", "localhost") + "/buy/1 -H \"Content-Type: application/json\" -d '{\"amount\": 1}'; echo");

@@ -48,16 +48,19 @@ public final class DemoCluster {
                 stopped++;
             }
         }
-        for (ProcessRecord record : records(plan)) {
-            if (!record.isRunning()) {
-                try {
-                    Files.deleteIfExists(plan.pidFile(record.name()));
-                } catch (IOException e) {
-                    say.accept("could not delete " + plan.pidFile(record.name()) + ": " + e.getMessage());
-                }
+        records(plan).forEach(record -> forget(plan, record));
+        return stopped;
+    }
+
+    /** Deletes the pid file of a process that no longer runs. */
+    static void forget(DemoPlan plan, ProcessRecord record) {
+        if (!record.isRunning()) {
+            try {
+                Files.deleteIfExists(plan.pidFile(record.name()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("could not delete " + plan.pidFile(record.name()), e);
             }
         }
-        return stopped;
     }
 
     /** Every process recorded in the run directory, running or not, replicas first. */

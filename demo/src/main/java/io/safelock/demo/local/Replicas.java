@@ -50,8 +50,12 @@ public final class Replicas {
         return plan.root().resolve(service.module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    /** Starts every replica of the plan at once, then waits until each one is ready. */
+    /**
+     * Starts every replica of the plan at once, then waits until each one is ready. Replicas of an earlier
+     * run are stopped first, also those the plan no longer has (fewer replicas than last time).
+     */
     public void startAll() {
+        stopAll();
         List<Started> started = new ArrayList<>();
         for (int port : plan.inventoryPorts()) {
             started.add(start(Service.INVENTORY, port));
@@ -76,10 +80,6 @@ public final class Replicas {
             throw new IllegalStateException(jar + " not found: build first (scripts/demo.sh does:"
                     + " ./mvnw -B -q -DskipTests package -pl inventory-service,counter-service -am)");
         }
-        ProcessRecord.read(plan.pidFile(name)).filter(ProcessRecord::isRunning).ifPresent(previous -> {
-            say.accept("stopping " + name + " of an earlier run (pid " + previous.pid() + ")");
-            previous.stop(Duration.ofSeconds(20));
-        });
         if (Ports.inUse(port)) {
             throw new IllegalStateException("port " + port + " is taken by a process the demo did not start;"
                     + " stop it or choose other ports (--inventory-port FIRST, --counter-port FIRST)");
@@ -142,10 +142,14 @@ public final class Replicas {
     public int stopAll() {
         int stopped = 0;
         for (ProcessRecord record : DemoCluster.records(plan)) {
-            if (isReplica(record) && record.stop(Duration.ofSeconds(20))) {
+            if (!isReplica(record)) {
+                continue;
+            }
+            if (record.stop(Duration.ofSeconds(20))) {
                 say.accept("stopped " + record.name() + " (pid " + record.pid() + ")");
                 stopped++;
             }
+            DemoCluster.forget(plan, record);
         }
         return stopped;
     }

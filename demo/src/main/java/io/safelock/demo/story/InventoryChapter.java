@@ -66,7 +66,8 @@ final class InventoryChapter {
         Purchases.Outcome outcome = result.outcome();
         failures(outcome);
         return outcome.succeeded() + " bought (" + outcome.successesPerReplica() + "), " + outcome.outOfStock() + " told out of stock, "
-                + outcome.failed() + " failed; stock now " + result.finalStock();
+                + outcome.failed() + " failed" + (outcome.retried() > 0 ? ", " + outcome.retried() + " retried after 409/503" : "")
+                + "; stock now " + result.finalStock();
     }
 
     private void failures(Purchases.Outcome outcome) {

@@ -18,10 +18,16 @@ public final class SeedScenario {
         }
     }
 
+    /**
+     * A buyer told 409 or 503 (lock busy, lock nodes slow or down: nothing was written) tries again, as the
+     * answer's Retry-After invites; it changes nothing about how many can buy one unit.
+     */
+    static final int RETRIES = 3;
+
     /** Resets the stock to 1 and sends {@code buyers} concurrent purchases on {@code route}, spread over the replicas. */
     public static Result run(Purchases purchases, String route, int buyers) {
         purchases.reset(PRODUCT, 1);
-        Purchases.Outcome outcome = purchases.buy(route, PRODUCT, buyers, buyers, null, 0);
+        Purchases.Outcome outcome = purchases.buy(route, PRODUCT, buyers, buyers, null, RETRIES);
         return new Result(route, buyers, outcome, purchases.stock(PRODUCT));
     }
 }
