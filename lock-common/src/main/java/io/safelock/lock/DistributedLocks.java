@@ -59,8 +59,10 @@ public final class DistributedLocks implements AutoCloseable {
             listeners.add(new ReleaseListener(vertx, address, settings, redlock.channel(), signals::released));
         }
         listeners.forEach(ReleaseListener::start);
-        // open the connections now, so the first lock request does not pay for TCP and HELLO within its node timeout
-        nodeStatus().subscribe().with(status -> LOG.debugf("Lock nodes at start-up: %s", status));
+        // open the connections now, so the first lock requests do not pay for TCP and HELLO within their node timeout
+        Uni.join().all(nodes.stream().map(RedisNode::open).toList()).andFailFast()
+                .flatMap(opened -> nodeStatus())
+                .subscribe().with(status -> LOG.debugf("Lock nodes at start-up: %s", status), failure -> { });
         LOG.infof("Distributed locks on %s (%s, quorum %d)", settings.nodes(),
                 nodes.size() == 1 ? "single node" : "Redlock", redlock.quorum());
     }

@@ -35,8 +35,10 @@ class LeaseLifecycleTest {
             assertThat(old.isValid()).as("the stale lease knows it ran out").isFalse();
             assertThat(fresh.fencingToken()).isGreaterThan(old.fencingToken());
 
+            int ownedBefore = keyOwners(nodes, name);
+            assertThat(ownedBefore).as("nodes holding the new owner's key").isGreaterThanOrEqualTo(3);
             stale.blocking().release(old); // must not delete the new holder's key
-            assertThat(keyOwners(nodes, name)).as("nodes still holding the new owner's token").isEqualTo(5);
+            assertThat(keyOwners(nodes, name)).as("nodes still holding the new owner's key").isEqualTo(ownedBefore);
             assertThatThrownBy(() -> stale.blocking().extend(old, Duration.ofSeconds(5))).isInstanceOf(LeaseLostException.class);
             assertThatThrownBy(() -> stale.blocking().tryAcquire(name, Duration.ofSeconds(5))).isInstanceOf(LockBusyException.class);
             next.blocking().release(fresh);
@@ -48,10 +50,10 @@ class LeaseLifecycleTest {
     void extendKeepsTheLeasePastItsFirstTtl(RedisNodes nodes) throws InterruptedException {
         try (DistributedLocks a = LockTestSupport.locks(vertx, nodes); DistributedLocks b = LockTestSupport.locks(vertx, nodes)) {
             LockName name = LockName.of("lease", "extend");
-            Lease lease = a.blocking().tryAcquire(name, Duration.ofMillis(500));
+            Lease lease = a.blocking().tryAcquire(name, Duration.ofMillis(1500));
             for (int i = 0; i < 4; i++) {
-                Thread.sleep(250);
-                a.blocking().extend(lease, Duration.ofMillis(500));
+                Thread.sleep(600);
+                a.blocking().extend(lease, Duration.ofMillis(1500));
             }
             assertThat(lease.isValid()).isTrue();
             assertThatThrownBy(() -> b.blocking().tryAcquire(name, Duration.ofSeconds(1))).isInstanceOf(LockBusyException.class);
@@ -81,9 +83,9 @@ class LeaseLifecycleTest {
 
             var cancellable = a.withLock(name, Duration.ofSeconds(1), Duration.ofSeconds(1),
                     guard -> Uni.createFrom().<String>nothing()).subscribe().with(x -> { });
-            awaitOwners(nodes, name, 5);
+            awaitOwners(nodes, name, owners -> owners >= 3, "a quorum");
             cancellable.cancel();
-            awaitOwners(nodes, name, 0);
+            awaitOwners(nodes, name, owners -> owners == 0, "none");
         }
     }
 
@@ -161,11 +163,11 @@ class LeaseLifecycleTest {
         }
     }
 
-    private static void awaitOwners(RedisNodes nodes, LockName name, int expected) {
+    private static void awaitOwners(RedisNodes nodes, LockName name, java.util.function.IntPredicate expected, String what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (keyOwners(nodes, name) != expected) {
+        while (!expected.test(keyOwners(nodes, name))) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("lock key on " + keyOwners(nodes, name) + " nodes, expected " + expected);
+                throw new AssertionError("lock key on " + keyOwners(nodes, name) + " nodes, expected " + what);
             }
             sleep(20);
         }

@@ -25,7 +25,7 @@ final class LockTestSupport {
 
     static LockSettings.Builder settings(List<String> uris) {
         return LockSettings.builder(uris)
-                .nodeTimeout(Duration.ofMillis(250))
+                .nodeTimeout(Duration.ofMillis(500))
                 .leaseTtl(Duration.ofSeconds(5))
                 .waitTimeout(Duration.ofSeconds(10));
     }

@@ -49,6 +49,10 @@ public interface LockConfig {
         @WithDefault(LockSettings.DEFAULT_NODE_TIMEOUT)
         Duration nodeTimeout();
 
+        /** Bound on opening a connection to a node (TCP, HELLO, AUTH), separate from the per-request timeout. */
+        @WithDefault(LockSettings.DEFAULT_CONNECT_TIMEOUT)
+        Duration connectTimeout();
+
         /** Long-lived connections per node; requests are pipelined over them. */
         @WithDefault(LockSettings.DEFAULT_POOL_SIZE)
         int poolSize();
@@ -70,7 +74,7 @@ public interface LockConfig {
 
     default LockSettings toSettings() {
         return new LockSettings(redis().nodes().stream().map(RedisNodeAddress::parse).toList(), redis().password(),
-                redis().nodeTimeout(), redis().poolSize(), leaseTtl(), waitTimeout(), retry().initialBackoff(),
+                redis().nodeTimeout(), redis().connectTimeout(), redis().poolSize(), leaseTtl(), waitTimeout(), retry().initialBackoff(),
                 retry().maxBackoff(), retry().reserveAfterAttempts(), clockDriftFactor(), renewFraction(), keyPrefix());
     }
 }

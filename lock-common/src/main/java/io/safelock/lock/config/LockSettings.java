@@ -13,6 +13,7 @@ public record LockSettings(
         List<RedisNodeAddress> nodes,
         Optional<String> password,
         Duration nodeTimeout,
+        Duration connectTimeout,
         int poolSize,
         Duration leaseTtl,
         Duration waitTimeout,
@@ -25,6 +26,7 @@ public record LockSettings(
 
     public static final String DEFAULT_NODES = "redis://127.0.0.1:6379";
     public static final String DEFAULT_NODE_TIMEOUT = "100ms";
+    public static final String DEFAULT_CONNECT_TIMEOUT = "1s";
     public static final String DEFAULT_POOL_SIZE = "4";
     public static final String DEFAULT_LEASE_TTL = "10s";
     public static final String DEFAULT_WAIT_TIMEOUT = "5s";
@@ -60,6 +62,7 @@ public record LockSettings(
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("lock.retry.max-backoff (" + maxBackoff + ") is below lock.retry.initial-backoff (" + initialBackoff + ")");
         }
+        requirePositive(connectTimeout, "lock.redis.connect-timeout");
         if (poolSize < 1) {
             throw new IllegalArgumentException("lock.redis.pool-size must be >= 1 but was " + poolSize);
         }
@@ -107,6 +110,7 @@ public record LockSettings(
         private final List<String> nodeUris;
         private String password;
         private Duration nodeTimeout = duration(DEFAULT_NODE_TIMEOUT);
+        private Duration connectTimeout = duration(DEFAULT_CONNECT_TIMEOUT);
         private int poolSize = Integer.parseInt(DEFAULT_POOL_SIZE);
         private Duration leaseTtl = duration(DEFAULT_LEASE_TTL);
         private Duration waitTimeout = duration(DEFAULT_WAIT_TIMEOUT);
@@ -123,6 +127,7 @@ public record LockSettings(
 
         public Builder password(String value) { this.password = value; return this; }
         public Builder nodeTimeout(Duration value) { this.nodeTimeout = value; return this; }
+        public Builder connectTimeout(Duration value) { this.connectTimeout = value; return this; }
         public Builder poolSize(int value) { this.poolSize = value; return this; }
         public Builder leaseTtl(Duration value) { this.leaseTtl = value; return this; }
         public Builder waitTimeout(Duration value) { this.waitTimeout = value; return this; }
@@ -135,7 +140,7 @@ public record LockSettings(
 
         public LockSettings build() {
             return new LockSettings(nodeUris.stream().map(RedisNodeAddress::parse).toList(), Optional.ofNullable(password),
-                    nodeTimeout, poolSize, leaseTtl, waitTimeout, initialBackoff, maxBackoff, reserveAfterAttempts,
+                    nodeTimeout, connectTimeout, poolSize, leaseTtl, waitTimeout, initialBackoff, maxBackoff, reserveAfterAttempts,
                     clockDriftFactor, renewFraction, keyPrefix);
         }
 

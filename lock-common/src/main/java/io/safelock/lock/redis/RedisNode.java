@@ -33,8 +33,11 @@ public final class RedisNode implements AutoCloseable {
     private final AtomicReferenceArray<Uni<RedisConnection>> connections;
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final Duration timeout;
+    private final Duration connectTimeout;
     private final BiConsumer<String, String> errorListener;
     private volatile boolean down;
+    /** Until a node has answered once, requests may wait for the connection to open (cold start). */
+    private volatile boolean answered;
 
     /**
      * @param errorListener told (node, reason) for every failed request: "timeout", "connection" or "error"
@@ -42,6 +45,7 @@ public final class RedisNode implements AutoCloseable {
     public RedisNode(Vertx vertx, RedisNodeAddress address, LockSettings settings, BiConsumer<String, String> errorListener) {
         this.address = address;
         this.timeout = settings.nodeTimeout();
+        this.connectTimeout = settings.connectTimeout();
         this.errorListener = errorListener;
         this.client = Redis.createClient(vertx, options(address, settings));
         this.connections = new AtomicReferenceArray<>(settings.poolSize());
@@ -55,7 +59,11 @@ public final class RedisNode implements AutoCloseable {
             return current;
         }
         AtomicReference<Uni<RedisConnection>> self = new AtomicReference<>();
+        // A connection may take longer to open than a request to answer (TCP, HELLO, AUTH on a cold JVM),
+        // so opening has its own, longer bound; a hung open fails and frees the slot for the next try.
         Uni<RedisConnection> opening = client.connect()
+                .ifNoItem().after(connectTimeout)
+                .failWith(() -> new TimeoutException("connection not open within " + connectTimeout.toMillis() + " ms"))
                 .invoke(conn -> {
                     conn.exceptionHandler(failure -> connections.compareAndSet(slot, self.get(), null));
                     conn.endHandler(() -> connections.compareAndSet(slot, self.get(), null));
@@ -68,7 +76,18 @@ public final class RedisNode implements AutoCloseable {
 
     /** Requests are pipelined over a few long-lived connections: far cheaper than leasing a pooled connection per request. */
     private Uni<Response> request(Request request) {
-        return connection().flatMap(conn -> conn.send(request));
+        Duration limit = answered ? timeout : connectTimeout.plus(timeout);
+        return connection().flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
+                .failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"));
+    }
+
+    /** Opens every connection now, so that the first lock requests do not pay for it. */
+    public Uni<Void> open() {
+        List<Uni<RedisConnection>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < connections.length(); i++) {
+            all.add(connection().onFailure().recoverWithNull());
+        }
+        return Uni.join().all(all).andFailFast().replaceWithVoid();
     }
 
     static RedisOptions options(RedisNodeAddress address, LockSettings settings) {
@@ -77,7 +96,7 @@ public final class RedisNode implements AutoCloseable {
                 .setMaxPoolSize(settings.poolSize())
                 .setMaxPoolWaiting(settings.poolSize() * 64)
                 .setNetClientOptions(new NetClientOptions()
-                        .setConnectTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.nodeTimeout().toMillis() * 10)))
+                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
                         .setTcpNoDelay(true)
                         .setTcpKeepAlive(true));
         settings.password().ifPresent(options::setPassword);
@@ -109,9 +128,7 @@ public final class RedisNode implements AutoCloseable {
     }
 
     private Uni<Response> guarded(Uni<Response> call) {
-        return call.ifNoItem().after(timeout)
-                .failWith(() -> new TimeoutException("no answer within " + timeout.toMillis() + " ms"))
-                .invoke(this::markUp)
+        return call.invoke(this::markUp)
                 .onFailure().invoke(this::markFailed);
     }
 
@@ -128,6 +145,7 @@ public final class RedisNode implements AutoCloseable {
     }
 
     private void markUp() {
+        answered = true;
         if (down) {
             down = false;
             LOG.infof("Redis node %s is answering again", name());
