@@ -40,19 +40,20 @@ if [ "$SKIP_BUILD" != 1 ]; then
   source scripts/lib/java.sh
   modules=$(IFS=,; echo "${SERVICES[*]}")
   if [ "$NATIVE" = 1 ]; then
-    # The native executable is built inside the Mandrel builder image, so no local GraalVM is needed.
-    log "building native executables (several minutes per service)"
-    ./mvnw -B -ntp package -Pnative -Dquarkus.native.container-build=true -DskipTests -pl "$modules" -am
-    dockerfile=Dockerfile.native
+    # Dockerfile.native compiles inside the Mandrel builder image (from the repository root), so no
+    # local GraalVM is needed; several minutes and about 6 GB of memory per service.
+    for service in "${SERVICES[@]}"; do
+      log "docker build safelock/$service:$VERSION (native)"
+      docker build -f "$service/src/main/docker/Dockerfile.native" -t "safelock/$service:$VERSION" .
+    done
   else
     log "building the services"
     ./mvnw -B -ntp package -DskipTests -pl "$modules" -am
-    dockerfile=Dockerfile.jvm
+    for service in "${SERVICES[@]}"; do
+      log "docker build safelock/$service:$VERSION (JVM)"
+      docker build -f "$service/src/main/docker/Dockerfile.jvm" -t "safelock/$service:$VERSION" "$service"
+    done
   fi
-  for service in "${SERVICES[@]}"; do
-    log "docker build safelock/$service:$VERSION ($dockerfile)"
-    docker build -f "$service/src/main/docker/$dockerfile" -t "safelock/$service:$VERSION" "$service"
-  done
 fi
 
 # The tag stays 1.0.0 across rebuilds, so the image id goes into a pod annotation: pods roll
