@@ -51,7 +51,8 @@ class K8sFilesTest {
             assertThat(image.path("pullPolicy").asText()).as("kind-loaded images need IfNotPresent").isEqualTo("IfNotPresent");
             assertThat(up).contains("VERSION=" + image.path("tag").asText());
         }
-        assertThat(up).contains("SERVICES=(inventory-service counter-service)", "docker build -f \"$service/src/main/docker/$dockerfile\"",
+        assertThat(up).contains("SERVICES=(inventory-service counter-service)",
+                "docker build -f \"$service/src/main/docker/Dockerfile.jvm\"", "docker build -f \"$service/src/main/docker/Dockerfile.native\"",
                 "-t \"safelock/$service:$VERSION\"", "kind load docker-image", "helm upgrade --install", "--wait",
                 "kind create cluster", "./mvnw");
     }
