@@ -249,7 +249,7 @@ public final class DistributedLocks implements AutoCloseable {
     /** When the validity time passes without an extension, the next local caller may try Redis. */
     private void expireLocallyAt(Lease lease) {
         long delayMs = Math.max(1, Duration.ofNanos(lease.validUntilNanos() - System.nanoTime()).toMillis() + 1);
-        vertx.setTimer(delayMs, id -> {
+        lease.expiryTimer(vertx.setTimer(delayMs, id -> {
             if (System.nanoTime() >= lease.validUntilNanos() && lease.expireLocally()) {
                 LOG.infof("Lease on lock %s (fencing token %d) expired without release", lease.name(), lease.fencingToken());
                 metrics.holding(lease.name().group(), -1);
@@ -258,7 +258,7 @@ public final class DistributedLocks implements AutoCloseable {
             } else if (lease.isValid()) {
                 expireLocallyAt(lease); // extended meanwhile
             }
-        });
+        }));
     }
 
     private LockWaitTimeoutException timeout(Attempts a) {
@@ -276,6 +276,7 @@ public final class DistributedLocks implements AutoCloseable {
     // ---------------------------------------------------------------- release and extend
 
     Uni<Void> release(Lease lease) {
+        vertx.cancelTimer(lease.expiryTimer()); // a busy process would otherwise keep one timer per released lease for a TTL
         metrics.holding(lease.name().group(), -1);
         metrics.held(lease.name().group(), since(lease.acquiredNanos()));
         return redlock.release(lease.name(), lease.token(), lease.waiter())

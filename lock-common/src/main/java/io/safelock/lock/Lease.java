@@ -24,6 +24,7 @@ public final class Lease {
     private final LocalLine.Turn turn;
     private volatile long validUntilNanos;
     private volatile Duration ttl;
+    private volatile long expiryTimer = -1;
 
     Lease(DistributedLocks locks, LockName name, String token, String waiter, long fencingToken, long validUntilNanos,
           Duration ttl, LocalLine.Turn turn) {
@@ -89,6 +90,14 @@ public final class Lease {
             return Uni.createFrom().failure(new LeaseLostException(name, fencingToken, "already released"));
         }
         return locks.extend(this, newTtl);
+    }
+
+    void expiryTimer(long timerId) {
+        this.expiryTimer = timerId;
+    }
+
+    long expiryTimer() {
+        return expiryTimer;
     }
 
     String waiter() {
