@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 public final class RedisNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisNode.class);
+    private static final Object GAVE_UP = new Object();
 
     private final RedisNodeAddress address;
     private final Redis client;
@@ -61,9 +62,25 @@ public final class RedisNode implements AutoCloseable {
         AtomicReference<Uni<RedisConnection>> self = new AtomicReference<>();
         // A connection may take longer to open than a request to answer (TCP, HELLO, AUTH on a cold JVM),
         // so opening has its own, longer bound; a hung open fails and frees the slot for the next try.
-        Uni<RedisConnection> opening = client.connect()
+        // A connection that opens after we gave up must be closed: it holds one of the client's pool slots,
+        // and leaked slots would leave every later open waiting for the pool, i.e. the node down for good.
+        AtomicReference<Object> opened = new AtomicReference<>();
+        Uni<RedisConnection> opening = Uni.createFrom().<RedisConnection>emitter(emitter -> client.connect().subscribe().with(
+                        conn -> {
+                            if (opened.compareAndSet(null, conn)) {
+                                emitter.complete(conn);
+                            } else {
+                                conn.closeAndForget();
+                            }
+                        },
+                        emitter::fail))
                 .ifNoItem().after(connectTimeout)
-                .failWith(() -> new TimeoutException("connection not open within " + connectTimeout.toMillis() + " ms"))
+                .failWith(() -> {
+                    if (!opened.compareAndSet(null, GAVE_UP) && opened.get() instanceof RedisConnection late) {
+                        late.closeAndForget();
+                    }
+                    return new TimeoutException("connection not open within " + connectTimeout.toMillis() + " ms");
+                })
                 .invoke(conn -> {
                     conn.exceptionHandler(failure -> connections.compareAndSet(slot, self.get(), null));
                     conn.endHandler(() -> connections.compareAndSet(slot, self.get(), null));
