@@ -84,7 +84,7 @@ final class Redlock {
      */
     Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve) {
         long start = System.nanoTime();
-        List<String> keys = List.of(lockKey(name), fenceKey(name), reservationKey(name));
+        List<String> keys = List.of(lockKey(name), fenceKey(name), reservationKey(name), waitersKey(name));
         List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter);
         return fanOut(nodes, node -> node.eval(LockScripts.ACQUIRE, keys, args)).flatMap(replies -> {
             List<Reply> granted = new ArrayList<>();
@@ -153,7 +153,7 @@ final class Redlock {
 
     /** Deletes our key (and our waiter's reservation) on every node; returns on how many nodes the key was still ours. */
     Uni<Integer> release(LockName name, String token, String waiter) {
-        List<String> keys = List.of(lockKey(name), reservationKey(name));
+        List<String> keys = List.of(lockKey(name), reservationKey(name), waitersKey(name));
         List<String> args = List.of(token, channel, name.value(), waiter);
         return fanOut(nodes, node -> node.eval(LockScripts.RELEASE, keys, args))
                 .map(replies -> (int) replies.stream().filter(r -> r.ok() && r.response().toLong() == 1).count());
@@ -177,6 +177,10 @@ final class Redlock {
 
     private String reservationKey(LockName name) {
         return lockKey(name) + ":next";
+    }
+
+    private String waitersKey(LockName name) {
+        return lockKey(name) + ":waiting";
     }
 
     private static Map<String, String> failures(List<Reply> replies) {

@@ -36,6 +36,18 @@ public final class RedisNodes implements AutoCloseable {
 
     /** Starts {@code count} nodes, each requiring {@code password} when it is not null. */
     public static RedisNodes start(int count, String password) {
+        return start(count, password, true);
+    }
+
+    /**
+     * Nodes that keep nothing on disk: for benchmarks that should measure clients, not the disk's fsync
+     * latency. A restart loses their data, so fault tests use {@link #start(int)}.
+     */
+    public static RedisNodes startInMemory(int count) {
+        return start(count, null, false);
+    }
+
+    private static RedisNodes start(int count, String password, boolean durable) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1");
         }
@@ -49,7 +61,7 @@ public final class RedisNodes implements AutoCloseable {
         RedisNodes nodes = new RedisNodes(servers, root);
         try {
             for (int i = 0; i < count; i++) {
-                servers.add(startOne(root.resolve("node-" + i), password));
+                servers.add(startOne(root.resolve("node-" + i), password, durable));
             }
         } catch (RuntimeException e) {
             nodes.close();
@@ -58,12 +70,12 @@ public final class RedisNodes implements AutoCloseable {
         return nodes;
     }
 
-    private static RedisServer startOne(Path dir, String password) {
+    private static RedisServer startOne(Path dir, String password, boolean durable) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < START_TRIES; attempt++) {
             try {
                 Files.createDirectories(dir);
-                RedisServer server = new RedisServer(freePort(), dir, password);
+                RedisServer server = new RedisServer(freePort(), dir, password, durable);
                 server.start();
                 return server;
             } catch (IOException e) {

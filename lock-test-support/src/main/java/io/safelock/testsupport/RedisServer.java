@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One real {@code redis-server} process on a loopback port, in its own directory, that a test can
  * kill, pause, resume and restart. Data survives a restart (AOF with fsync on every write), as the
- * fencing-token argument requires of production nodes.
+ * fencing-token argument requires of production nodes, unless started in memory only.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -22,13 +22,15 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final String password;
+    private final boolean durable;
     private Process process;
     private boolean paused;
 
-    RedisServer(int port, Path dir, String password) {
+    RedisServer(int port, Path dir, String password, boolean durable) {
         this.port = port;
         this.dir = dir;
         this.password = password;
+        this.durable = durable;
     }
 
     public int port() {
@@ -58,7 +60,7 @@ public final class RedisServer implements AutoCloseable {
         }
         List<String> command = new java.util.ArrayList<>(List.of(
                 RedisBinary.path(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always",
+                "--dir", dir.toString(), "--appendonly", durable ? "yes" : "no", "--appendfsync", "always",
                 "--save", "", "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString(),
                 "--protected-mode", "no"));
         if (password != null) {

@@ -10,11 +10,13 @@ public final class LockScripts {
     }
 
     /**
-     * KEYS: lock, fence counter, reservation. ARGV: token, ttl ms, reservation ms (0 = do not reserve),
-     * waiter id. Grants the lock when it is free and not reserved for another waiter, and returns
-     * {1, fencing counter}. Otherwise returns {0, holder's remaining ms} and, if asked, reserves the
-     * next turn for this waiter so callers that re-acquire in a loop cannot starve it. The token is
-     * new for every attempt, so a late release of an earlier attempt can never delete this one's key.
+     * KEYS: lock, fence counter, reservation, waiters flag. ARGV: token, ttl ms, reservation ms
+     * (0 = do not reserve), waiter id. Grants the lock when it is free and not reserved for another
+     * waiter, and returns {1, fencing counter}. Otherwise returns {0, holder's remaining ms}, flags that
+     * someone waits (so the release announces itself; uncontended releases stay silent) and, if asked,
+     * reserves the next turn for this waiter so callers that re-acquire in a loop cannot starve it.
+     * The token is new for every attempt, so a late release of an earlier attempt can never delete
+     * this one's key.
      */
     public static final LuaScript ACQUIRE = LuaScript.of("acquire", """
             local holder = redis.call('GET', KEYS[1])
@@ -26,22 +28,26 @@ public final class LockScripts {
                 return {1, redis.call('INCR', KEYS[2])}
               end
             end
+            local remaining = redis.call('PTTL', KEYS[1])
+            redis.call('SET', KEYS[4], '1', 'PX', math.max(remaining, 0) + 1000)
             if ARGV[3] ~= '0' then
               redis.call('SET', KEYS[3], ARGV[4], 'NX', 'PX', ARGV[3])
             end
-            return {0, redis.call('PTTL', KEYS[1])}
+            return {0, remaining}
             """);
 
     /**
-     * KEYS: lock, reservation. ARGV: token, channel, lock name, waiter id.
-     * Deletes the lock only if the token still owns it and tells waiters on the channel; drops this
-     * waiter's reservation too (a waiter that gives up). Returns 1 if the lock was ours.
+     * KEYS: lock, reservation, waiters flag. ARGV: token, channel, lock name, waiter id.
+     * Deletes the lock only if the token still owns it and, when someone waits, tells them on the
+     * channel; drops this waiter's reservation too (a waiter that gives up). Returns 1 if the lock was ours.
      */
     public static final LuaScript RELEASE = LuaScript.of("release", """
             local released = 0
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               redis.call('DEL', KEYS[1])
-              redis.call('PUBLISH', ARGV[2], ARGV[3])
+              if redis.call('DEL', KEYS[3]) == 1 then
+                redis.call('PUBLISH', ARGV[2], ARGV[3])
+              end
               released = 1
             end
             if redis.call('GET', KEYS[2]) == ARGV[4] then
