@@ -132,16 +132,27 @@ public final class DistributedLocks implements AutoCloseable {
         return Uni.createFrom().deferred(() -> {
             Attempts attempts = new Attempts(name, ttl, System.nanoTime(), maxWait);
             metrics.waiting(name.group(), 1);
-            return line.enter(name.value(), maxWait)
-                    .flatMap(turn -> turn == null
-                            ? Uni.createFrom().failure(timeout(attempts))
-                            : contend(attempts, turn).onCancellation().invoke(turn::leave))
+            return line.enter(name.value(), maxWait, attempts)
+                    .flatMap(turn -> {
+                        if (turn == null) {
+                            return Uni.createFrom().failure(timeout(attempts));
+                        }
+                        if (turn.grant() instanceof HandedOver handed) {
+                            // the holder before us took the lock over on our behalf: no round trip of our own
+                            return Uni.createFrom().item(granted(name, handed.token(), attempts.waiter, ttl, handed.granted(), turn, attempts.started));
+                        }
+                        return contend(attempts, turn).onCancellation().invoke(turn::leave);
+                    })
                     .onTermination().invoke(() -> metrics.waiting(name.group(), -1));
         });
     }
 
     public Uni<Lease> acquire(String name, Duration ttl, Duration maxWait) {
         return acquire(LockName.parse(name), ttl, maxWait);
+    }
+
+    /** A lock taken over in Redis for the next waiter of this process, straight from the releasing lease. */
+    private record HandedOver(String token, Redlock.Attempt.Granted granted) {
     }
 
     /** State of one waiting caller. */
@@ -279,18 +290,52 @@ public final class DistributedLocks implements AutoCloseable {
         vertx.cancelTimer(lease.expiryTimer()); // a busy process would otherwise keep one timer per released lease for a TTL
         metrics.holding(lease.name().group(), -1);
         metrics.held(lease.name().group(), since(lease.acquiredNanos()));
+        if (line.nextWaiting(lease.name().value()) instanceof Attempts next && lease.isValidIgnoringRelease()) {
+            return handOver(lease, next);
+        }
         return redlock.release(lease.name(), lease.token(), lease.waiter())
                 .onItemOrFailure().transform((owned, failure) -> {
                     lease.turn().leave();
-                    if (failure != null || owned < redlock.quorum()) {
-                        metrics.expiredRelease(lease.name().group());
-                        LOG.infof("Released lock %s (fencing token %d) after its lease had expired or was taken over%s",
-                                lease.name(), lease.fencingToken(), failure == null ? "" : ": " + failure.getMessage());
-                    } else {
-                        LOG.debugf("Released lock %s (fencing token %d)", lease.name(), lease.fencingToken());
-                    }
+                    released(lease, owned, failure);
                     return null;
                 });
+    }
+
+    /**
+     * Someone in this process waits for the lock: take it over for them in one round trip (the key goes
+     * from this lease's token to theirs, with a new fencing token) instead of a release and then their
+     * acquire. A waiter of another process that reserved the next turn still gets it: then this is a
+     * plain release.
+     */
+    private Uni<Void> handOver(Lease lease, Attempts next) {
+        String token = newToken();
+        return redlock.attempt(lease.name(), token, next.waiter, next.ttl, false, lease.token())
+                .flatMap(attempt -> {
+                    if (attempt instanceof Redlock.Attempt.Granted granted) {
+                        LOG.debugf("Handed lock %s over within this process (fencing token %d -> %d)",
+                                lease.name(), lease.fencingToken(), granted.fencingToken());
+                        if (lease.turn().leave(next, new HandedOver(token, granted))) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        // the waiter gave up in the meantime: undo the take-over
+                        return redlock.releaseIgnoringFailures(lease.name(), token, next.waiter).replaceWithVoid();
+                    }
+                    return redlock.release(lease.name(), lease.token(), lease.waiter())
+                            .onItemOrFailure().transform((owned, failure) -> {
+                                lease.turn().leave();
+                                return null;
+                            });
+                });
+    }
+
+    private void released(Lease lease, Integer owned, Throwable failure) {
+        if (failure != null || owned < redlock.quorum()) {
+            metrics.expiredRelease(lease.name().group());
+            LOG.infof("Released lock %s (fencing token %d) after its lease had expired or was taken over%s",
+                    lease.name(), lease.fencingToken(), failure == null ? "" : ": " + failure.getMessage());
+        } else {
+            LOG.debugf("Released lock %s (fencing token %d)", lease.name(), lease.fencingToken());
+        }
     }
 
     void releasedAfterExpiry(Lease lease) {

@@ -104,6 +104,11 @@ public final class Lease {
         return waiter;
     }
 
+    /** Inside its validity time (release() has already marked it finished when this is asked). */
+    boolean isValidIgnoringRelease() {
+        return !expired && System.nanoTime() < validUntilNanos;
+    }
+
     long validUntilNanos() {
         return validUntilNanos;
     }

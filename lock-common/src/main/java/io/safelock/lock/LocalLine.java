@@ -19,19 +19,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LocalLine {
 
-    /** The right to contend for, and then hold, one lock name in this process. Leaving twice is harmless. */
+    /**
+     * The right to contend for, and then hold, one lock name in this process. Leaving twice is harmless.
+     * A turn may arrive with a {@link #grant()}: the lock already taken over in Redis for its waiter.
+     */
     final class Turn {
         private final String name;
         private final AtomicBoolean left = new AtomicBoolean();
+        private Object grant;
 
         private Turn(String name) {
             this.name = name;
         }
 
+        Object grant() {
+            return grant;
+        }
+
         void leave() {
             if (left.compareAndSet(false, true)) {
-                handOver(name);
+                handOver(name, null, null);
             }
+        }
+
+        /**
+         * Leaves, handing {@code grant} to the next waiter if that is still the one whose spec is
+         * {@code grantFor}; false if nobody took the grant (the caller must undo it).
+         */
+        boolean leave(Object grantFor, Object grant) {
+            return left.compareAndSet(false, true) && handOver(name, grantFor, grant);
         }
     }
 
@@ -41,9 +57,14 @@ final class LocalLine {
 
     private static final class Waiter {
         final AtomicInteger state = new AtomicInteger(WAITING);
+        final Object spec;
         UniEmitter<? super Turn> emitter;
         Turn turn;
         ScheduledFuture<?> timer;
+
+        Waiter(Object spec) {
+            this.spec = spec;
+        }
     }
 
     private static final class Line {
@@ -63,9 +84,12 @@ final class LocalLine {
         return new Turn(name);
     }
 
-    /** The turn when it comes, or null once {@code maxWait} has passed. */
-    Uni<Turn> enter(String name, Duration maxWait) {
-        Waiter waiter = new Waiter();
+    /**
+     * The turn when it comes, or null once {@code maxWait} has passed. {@code spec} describes what this
+     * waiter wants, so that the holder before it can take the lock over on its behalf.
+     */
+    Uni<Turn> enter(String name, Duration maxWait, Object spec) {
+        Waiter waiter = new Waiter(spec);
         return Uni.createFrom().<Turn>emitter(emitter -> {
             waiter.emitter = emitter;
             synchronized (this) {
@@ -104,7 +128,14 @@ final class LocalLine {
         }
     }
 
-    private void handOver(String name) {
+    /** The spec of the first caller waiting for {@code name}, or null. */
+    synchronized Object nextWaiting(String name) {
+        Line line = lines.get(name);
+        Waiter first = line == null ? null : line.waiters.peekFirst();
+        return first == null || first.state.get() != WAITING ? null : first.spec;
+    }
+
+    private boolean handOver(String name, Object grantFor, Object grant) {
         while (true) {
             Waiter next;
             synchronized (this) {
@@ -112,14 +143,18 @@ final class LocalLine {
                 next = line == null ? null : line.waiters.pollFirst();
                 if (next == null) {
                     lines.remove(name);
-                    return;
+                    return false;
                 }
             }
             if (next.state.compareAndSet(WAITING, HANDED)) {
                 cancelTimer(next);
                 next.turn = new Turn(name);
+                boolean granted = grant != null && next.spec == grantFor;
+                if (granted) {
+                    next.turn.grant = grant;
+                }
                 next.emitter.complete(next.turn);
-                return;
+                return granted;
             }
             // that waiter gave up meanwhile: offer the turn to the one behind it
         }

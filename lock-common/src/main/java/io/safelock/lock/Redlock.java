@@ -78,14 +78,20 @@ final class Redlock {
         return nodes;
     }
 
-    /**
-     * @param token  new for every attempt
-     * @param waiter the same for all attempts of one caller: what a reservation is made for
-     */
     Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve) {
+        return attempt(name, token, waiter, ttl, reserve, "");
+    }
+
+    /**
+     * @param token    new for every attempt
+     * @param waiter   the same for all attempts of one caller: what a reservation is made for
+     * @param previous the token of a lease of this process being handed over to this caller ('' if none):
+     *                 its key counts as free
+     */
+    Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve, String previous) {
         long start = System.nanoTime();
         List<String> keys = List.of(lockKey(name), fenceKey(name), reservationKey(name), waitersKey(name));
-        List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter);
+        List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter, previous);
         return fanOut(nodes, node -> node.eval(LockScripts.ACQUIRE, keys, args)).flatMap(replies -> {
             List<Reply> granted = new ArrayList<>();
             long heldFor = -1;

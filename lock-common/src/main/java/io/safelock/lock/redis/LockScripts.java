@@ -11,8 +11,9 @@ public final class LockScripts {
 
     /**
      * KEYS: lock, fence counter, reservation, waiters flag. ARGV: token, ttl ms, reservation ms
-     * (0 = do not reserve), waiter id. Grants the lock when it is free and not reserved for another
-     * waiter, and returns {1, fencing counter}. Otherwise returns {0, holder's remaining ms}, flags that
+     * (0 = do not reserve), waiter id, previous token ('' if none). Grants the lock when it is free, or
+     * still held by the previous token (a holder in the same process handing it straight over), and
+     * not reserved for another waiter; returns {1, fencing counter}. Otherwise returns {0, holder's remaining ms}, flags that
      * someone waits (so the release announces itself; uncontended releases stay silent) and, if asked,
      * reserves the next turn for this waiter so callers that re-acquire in a loop cannot starve it.
      * The token is new for every attempt, so a late release of an earlier attempt can never delete
@@ -20,6 +21,9 @@ public final class LockScripts {
      */
     public static final LuaScript ACQUIRE = LuaScript.of("acquire", """
             local holder = redis.call('GET', KEYS[1])
+            if holder and holder == ARGV[5] then
+              holder = false
+            end
             if not holder then
               local reserved = redis.call('GET', KEYS[3])
               if (not reserved) or reserved == ARGV[4] then
