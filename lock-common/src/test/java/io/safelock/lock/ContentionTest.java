@@ -47,6 +47,25 @@ class ContentionTest {
     }
 
     @Test
+    void aReleaseHandsTheLockToTheNextLocalWaiterInOneRoundTrip(RedisNodes nodes) {
+        try (DistributedLocks locks = LockTestSupport.locks(vertx, nodes)) {
+            LockName name = LockName.of("contention", "handover");
+            Lease first = locks.blocking().tryAcquire(name, Duration.ofSeconds(30));
+            var second = locks.acquire(name, Duration.ofSeconds(5), Duration.ofSeconds(10)).subscribeAsCompletionStage();
+            sleep(200); // the second caller now waits in this process's line, not in Redis
+            long before = scriptCalls(nodes);
+            locks.blocking().release(first);
+            Lease next = second.join();
+            // one script took the key from the first token to the second: no release, no separate acquire
+            assertThat(scriptCalls(nodes) - before).isEqualTo(1);
+            assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
+            assertThat(first.isValid()).isFalse();
+            locks.blocking().release(next);
+            assertThat(locks.blocking().tryAcquire(name, Duration.ofSeconds(1)).fencingToken()).isGreaterThan(next.fencingToken());
+        }
+    }
+
+    @Test
     void aReleasedLockIsPickedUpAtOnceNotAfterTheBackoff(RedisNodes nodes) {
         var slowPolling = LockTestSupport.settings(nodes).initialBackoff(Duration.ofSeconds(3)).maxBackoff(Duration.ofSeconds(3)).build();
         try (DistributedLocks holder = LockTestSupport.locks(vertx, nodes);
