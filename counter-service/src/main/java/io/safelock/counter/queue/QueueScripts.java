@@ -1,6 +1,6 @@
 package io.safelock.counter.queue;
 
-import io.safelock.counter.store.LuaScript;
+import io.safelock.lock.redis.LuaScript;
 import io.safelock.counter.store.LuaSnippets;
 
 /**

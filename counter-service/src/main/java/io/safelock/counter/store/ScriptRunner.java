@@ -1,5 +1,6 @@
 package io.safelock.counter.store;
 
+import io.safelock.lock.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;

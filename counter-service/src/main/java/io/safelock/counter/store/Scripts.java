@@ -1,5 +1,7 @@
 package io.safelock.counter.store;
 
+import io.safelock.lock.redis.LuaScript;
+
 /**
  * The server-side steps that must not interleave with other clients. Each write that follows a lock
  * carries the lock's fencing token and is refused when a later holder has already written: a replica
