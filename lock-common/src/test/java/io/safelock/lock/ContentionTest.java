@@ -103,8 +103,10 @@ class ContentionTest {
             long total = busyCount.get() + loneCount.get();
             System.out.printf("fairness: 6 looping threads got %d, the lone thread %d acquisitions; longest waits %d ms / %d ms%n",
                     busyCount.get(), loneCount.get(), busyMaxWaitMs.get(), loneMaxWaitMs.get());
-            // a fair share for 1 of 7 threads is total/7; ask for at least a third of that
-            assertThat(loneCount.get()).as("the lone waiter's acquisitions").isGreaterThan(total / 21);
+            // Measured on 2 cores: with reservations the lone thread gets ~5% of all acquisitions and waits
+            // at most ~30 ms; with reservations off (reserve-after-attempts=0) it got 2 of ~4,000 and waited
+            // ~3 s. The bounds sit far from both.
+            assertThat(loneCount.get()).as("the lone waiter's acquisitions").isGreaterThan(total / 50);
             assertThat(loneMaxWaitMs.get()).as("the lone waiter's longest wait (ms)").isLessThan(2000);
         }
     }
