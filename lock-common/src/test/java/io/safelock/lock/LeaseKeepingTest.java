@@ -10,7 +10,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -46,7 +45,7 @@ class LeaseKeepingTest {
     void aLostLeaseIsNoLongerValid(RedisNodes nodes) {
         try (DistributedLocks locks = LockTestSupport.locks(vertx, nodes)) {
             LockName name = LockName.of("keep", "lost");
-            AtomicReference<Boolean> validAfterLoss = new AtomicReference<>();
+            java.util.concurrent.CompletableFuture<Boolean> validAfterLoss = new java.util.concurrent.CompletableFuture<>();
             try {
                 locks.withLock(name, Duration.ofMillis(900), Duration.ofSeconds(1), guard ->
                         Uni.createFrom().item(() -> {
@@ -55,13 +54,13 @@ class LeaseKeepingTest {
                             while (!guard.isLost() && System.nanoTime() < deadline) {
                                 CancellationTest.sleep(5);
                             }
-                            validAfterLoss.set(guard.lease().isValid());
+                            validAfterLoss.complete(guard.lease().isValid());
                             return "done";
                         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())).await().atMost(Duration.ofSeconds(5));
             } catch (LeaseLostException expected) {
                 // the work finished after the loss
             }
-            assertThat(validAfterLoss.get()).as("Lease.isValid() once the guard says lost (validity time not yet over)").isFalse();
+            assertThat(validAfterLoss.join()).as("Lease.isValid() once the guard says lost (validity time not yet over)").isFalse();
         }
     }
 

@@ -29,7 +29,7 @@ class SlowNodesTest {
         try (Blackhole blackhole = new Blackhole()) {
             List<String> uris = List.of(nodes.node(0).uri(), nodes.node(1).uri(), blackhole.uri());
             LockSettings settings = LockTestSupport.settings(uris)
-                    .connectTimeout(Duration.ofSeconds(3)).nodeTimeout(Duration.ofMillis(200)).build();
+                    .connectTimeout(Duration.ofSeconds(3)).nodeTimeout(Duration.ofMillis(200)).keyPrefix("slow-a:").build();
             try (DistributedLocks locks = DistributedLocks.create(vertx, settings, null)) {
                 LockName name = LockName.of("slow", "never-answered");
                 locks.blocking().release(locks.blocking().acquire(name, Duration.ofSeconds(10), Duration.ofSeconds(10)));
@@ -46,7 +46,7 @@ class SlowNodesTest {
 
     @Test
     void aGrantThatOutlivedItsLeaseIsNotReportedAsAnOutage(RedisNodes nodes) {
-        LockSettings settings = LockTestSupport.settings(List.of(nodes.node(0).uri())).nodeTimeout(Duration.ofSeconds(1)).build();
+        LockSettings settings = LockTestSupport.settings(List.of(nodes.node(0).uri())).nodeTimeout(Duration.ofSeconds(1)).keyPrefix("slow-b:").build();
         try (DistributedLocks locks = LockTestSupport.ready(DistributedLocks.create(vertx, settings, null));
              NodeAdmin admin = new NodeAdmin(nodes.node(0).uri())) {
             LockName name = LockName.of("slow", "validity");

@@ -86,6 +86,14 @@ public record LockSettings(
         return new Builder(List.of(nodeUris));
     }
 
+    /**
+     * The identity of this list of nodes, as the nodes remember it: the sorted host:port of every node.
+     * Clients whose lists differ (a rolling change of the node count) must not lock through the same nodes.
+     */
+    public String nodeSetId() {
+        return nodes.stream().map(RedisNodeAddress::display).sorted().collect(java.util.stream.Collectors.joining(","));
+    }
+
     /** Majority of the nodes: 1 for a single node, 3 of 5. */
     public int quorum() {
         return nodes.size() / 2 + 1;

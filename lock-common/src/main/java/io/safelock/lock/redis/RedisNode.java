@@ -52,9 +52,12 @@ public final class RedisNode implements AutoCloseable {
         this.connections = new AtomicReferenceArray<>(settings.poolSize());
     }
 
-    /** One of the node's long-lived connections, opened on first use and again after it breaks. */
+    /** One of the node's long-lived connections, in turn, opened on first use and again after it breaks. */
     private Uni<RedisConnection> connection() {
-        int slot = Math.floorMod(nextConnection.getAndIncrement(), connections.length());
+        return connection(Math.floorMod(nextConnection.getAndIncrement(), connections.length()));
+    }
+
+    private Uni<RedisConnection> connection(int slot) {
         Uni<RedisConnection> current = connections.get(slot);
         if (current != null) {
             return current;
@@ -88,13 +91,13 @@ public final class RedisNode implements AutoCloseable {
                 .onFailure().invoke(() -> connections.compareAndSet(slot, self.get(), null))
                 .memoize().indefinitely();
         self.set(opening);
-        return connections.compareAndSet(slot, null, opening) ? opening : connection();
+        return connections.compareAndSet(slot, null, opening) ? opening : connection(slot);
     }
 
     /** Requests are pipelined over a few long-lived connections: far cheaper than leasing a pooled connection per request. */
-    private Uni<Response> request(Request request) {
+    private Uni<Response> request(Uni<RedisConnection> connection, Request request) {
         Duration limit = answered ? timeout : connectTimeout.plus(timeout);
-        return connection().flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
+        return connection.flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
                 .failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"));
     }
 
@@ -128,20 +131,32 @@ public final class RedisNode implements AutoCloseable {
         return address;
     }
 
+    /** True once the node has answered a request; until then requests may wait for the connect timeout too. */
+    public boolean hasAnswered() {
+        return answered;
+    }
+
     public boolean isDown() {
         return down;
     }
 
-    /** Runs the script; a node that does not know it (restarted, flushed) gets the body once more. */
+    /**
+     * Runs the script; a node that does not know it (restarted, flushed) gets the body once more.
+     * Scripts on the same first key always go over the same connection, so the node runs them in the
+     * order they were sent: an undo sent after an attempt that timed out on our side still lands after
+     * that attempt, instead of overtaking it and leaving its key behind.
+     */
     public Uni<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-        Uni<Response> bySha = request(scriptRequest(Command.EVALSHA, script.sha(), keys, args))
+        int slot = keys.isEmpty() ? Math.floorMod(nextConnection.getAndIncrement(), connections.length())
+                : Math.floorMod(keys.get(0).hashCode(), connections.length());
+        Uni<Response> bySha = request(connection(slot), scriptRequest(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(RedisNode::isNoScript)
-                .recoverWithUni(() -> request(scriptRequest(Command.EVAL, script.body(), keys, args)));
+                .recoverWithUni(() -> request(connection(slot), scriptRequest(Command.EVAL, script.body(), keys, args)));
         return guarded(bySha);
     }
 
     public Uni<Response> send(Request request) {
-        return guarded(request(request));
+        return guarded(request(connection(), request));
     }
 
     private Uni<Response> guarded(Uni<Response> call) {
