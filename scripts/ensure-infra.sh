@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the servers the tests and the demo need are installed and running on loopback:
-#   redis-server binary (the tests and the demo start their own Redis nodes),
+#   redis-server binary (the tests and the demo start their own Redis nodes) and openssl (the TLS
+#   tests make a throw-away CA and certificates with it),
 #   Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672,
 #   promtool (checks and unit-tests the Prometheus alert rules of the Helm chart).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
@@ -36,6 +37,7 @@ apt_install() {
 
 ensure_redis_binary() {
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
   # Debian starts a system Redis on install; that is fine, we only need the binary and a server on 6379.
 }
 

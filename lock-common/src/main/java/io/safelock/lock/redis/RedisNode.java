@@ -2,8 +2,13 @@ package io.safelock.lock.redis;
 
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.config.RedisNodeAddress;
+import io.safelock.lock.config.RedisTls;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -18,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,7 +83,7 @@ public final class RedisNode implements AutoCloseable {
                                 conn.closeAndForget();
                             }
                         },
-                        emitter::fail))
+                        failure -> emitter.fail(explainTls(failure))))
                 .ifNoItem().after(connectTimeout)
                 .failWith(() -> {
                     if (!opened.compareAndSet(null, GAVE_UP) && opened.get() instanceof RedisConnection late) {
@@ -111,16 +118,56 @@ public final class RedisNode implements AutoCloseable {
     }
 
     static RedisOptions options(RedisNodeAddress address, LockSettings settings) {
+        NetClientOptions net = new NetClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true);
+        if (address.tls()) {
+            tls(net, settings.tls());
+        }
         RedisOptions options = new RedisOptions()
                 .setConnectionString(address.uri())
                 .setMaxPoolSize(settings.poolSize())
                 .setMaxPoolWaiting(settings.poolSize() * 64)
-                .setNetClientOptions(new NetClientOptions()
-                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-                        .setTcpNoDelay(true)
-                        .setTcpKeepAlive(true));
+                .setNetClientOptions(net);
         settings.password().ifPresent(options::setPassword);
         return options;
+    }
+
+    /** TLS from the first byte; no trust options means the JVM's default trust, never trust-all. */
+    private static void tls(NetClientOptions net, RedisTls tls) {
+        // Vert.x has no default here and refuses TLS without one: "HTTPS" checks the URI's host against the certificate
+        net.setSsl(true).setHostnameVerificationAlgorithm(tls.verifyHost() ? "HTTPS" : "");
+        tls.trustStore().ifPresent(path -> {
+            String password = tls.trustStorePassword().orElse(null);
+            TrustOptions trust = switch (RedisTls.format(path)) {
+                case PEM -> new PemTrustOptions().addCertPath(path.toString());
+                case PKCS12 -> new PfxOptions().setPath(path.toString()).setPassword(password);
+                case JKS -> new JksOptions().setPath(path.toString()).setPassword(password);
+            };
+            net.setTrustOptions(trust);
+        });
+    }
+
+    /** A failed handshake says so and names the settings to check, instead of a bare certificate-path error. */
+    private Throwable explainTls(Throwable failure) {
+        SSLException deepest = null;
+        boolean untrusted = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException ssl) {
+                deepest = ssl;
+            }
+            untrusted |= cause instanceof java.security.cert.CertPathBuilderException
+                    || cause instanceof java.security.cert.CertPathValidatorException;
+        }
+        if (deepest == null) {
+            return failure;
+        }
+        SSLHandshakeException explained = new SSLHandshakeException("TLS handshake with " + name() + " failed: "
+                + (untrusted ? "its certificate is not signed by a trusted CA: " : "") + deepest.getMessage()
+                + " (check lock.redis.tls.trust-store and lock.redis.tls.verify-host)");
+        explained.initCause(failure);
+        return explained;
     }
 
     public String name() {
