@@ -22,5 +22,6 @@ if [ $skip_build -eq 0 ]; then
   echo "[chaos] building the services and the suite (./mvnw package -DskipTests)"
   ./mvnw -B -q -ntp -DskipTests package -pl chaos -am
 fi
-./mvnw -B -q -ntp -pl chaos -am dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null
-exec java -Xmx512m -Dsafelock.root="$PWD" -cp "chaos/target/classes:$(cat chaos/target/classpath.txt)" io.safelock.chaos.ChaosMain ${args[@]+"${args[@]}"}
+# The suite needs only a JDK and the classes of these modules (the services run from their packaged jars).
+exec java -Xmx512m -Dsafelock.root="$PWD" -cp chaos/target/classes:demo/target/classes:lock-test-support/target/classes \
+  io.safelock.chaos.ChaosMain ${args[@]+"${args[@]}"}

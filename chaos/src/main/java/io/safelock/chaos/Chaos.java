@@ -39,7 +39,8 @@ public final class Chaos {
         }
         boolean clockJumps = Cluster.clockJumpsAvailable();
         if (!clockJumps) {
-            say.accept("libfaketime not installed (scripts/ensure-infra.sh faketime): clock jumps skipped");
+            say.accept("clock jumps skipped: libfaketime is not installed (scripts/ensure-infra.sh faketime) or redis-server"
+                    + " does not start under it (libfaketime 0.9.10 with a jemalloc-linked redis-server 7.0 recurses in clock_gettime)");
         }
         List<Schedule> schedules = options.quick() ? Schedules.quick(noNamespaces == null) : Schedules.full(noNamespaces == null, clockJumps);
         if (!options.only().isEmpty()) {

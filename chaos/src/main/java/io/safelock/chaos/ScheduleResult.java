@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * One schedule's outcome: its history, the verdicts, availability during the fault and time to recover.
  *
- * @param recoveryMs time from heal until every replica answered an operation with success again, or -1 if one never did
+ * @param recoveryMs time from heal until every replica gave a correct, definite answer again (success or out of stock), or -1 if one never did
  */
 public record ScheduleResult(Schedule schedule, long seed, List<Op> history, List<Verdict> verdicts, double availability,
                              long recoveryMs) {

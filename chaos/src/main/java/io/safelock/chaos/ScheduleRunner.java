@@ -5,7 +5,6 @@ import io.safelock.chaos.check.Observed;
 import io.safelock.chaos.cluster.Cluster;
 import io.safelock.chaos.history.History;
 import io.safelock.chaos.history.Op;
-import io.safelock.chaos.history.Outcome;
 import io.safelock.chaos.nemesis.Nemesis;
 import io.safelock.chaos.nemesis.Schedule;
 import io.safelock.chaos.workload.Workload;
@@ -30,7 +29,7 @@ public final class ScheduleRunner {
     /** Timing of a schedule: quiet start, fault, after the heal. */
     public record Timing(Duration before, Duration fault, Duration after, int products, int stock, int workers) {
         public static Timing quick() {
-            return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(4), 2, 12, 6);
+            return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(4), 2, 20, 6);
         }
 
         public static Timing full() {
@@ -91,7 +90,7 @@ public final class ScheduleRunner {
     private long recovery(List<Op> ops, long healAt) {
         long worst = 0;
         for (Cluster.Replica replica : cluster.replicas()) {
-            long first = ops.stream().filter(o -> o.replica().equals(replica.name()) && o.invokeMs() >= healAt && o.outcome() == Outcome.OK)
+            long first = ops.stream().filter(o -> o.replica().equals(replica.name()) && o.invokeMs() >= healAt && o.served())
                     .mapToLong(Op::completeMs).min().orElse(-1);
             if (first < 0) {
                 return -1;

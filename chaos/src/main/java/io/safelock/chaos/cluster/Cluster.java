@@ -39,6 +39,7 @@ public final class Cluster implements AutoCloseable {
     private final List<Replica> counter = new ArrayList<>();
     private Postgres postgres;
     private RabbitMqServer rabbit;
+    private CompletableFuture<RabbitMqServer> brokerStart;
     private Forwarder rabbitForwarder;
     private Managed counterRedis;
 
@@ -93,9 +94,48 @@ public final class Cluster implements AutoCloseable {
         return rabbit;
     }
 
-    /** Whether lock nodes can have their clock moved (libfaketime installed). */
+    private static volatile Boolean clockJumps;
+
+    /**
+     * Whether lock nodes can have their clock moved: libfaketime installed and a redis-server started under
+     * it answers PING (libfaketime 0.9.10 and Debian's jemalloc-linked redis-server 7.0 deadlock at start-up).
+     */
     public static boolean clockJumpsAvailable() {
-        return Files.exists(Path.of(FAKETIME_LIBRARY));
+        if (clockJumps == null) {
+            clockJumps = probeFaketime();
+        }
+        return clockJumps;
+    }
+
+    private static boolean probeFaketime() {
+        if (!Files.exists(Path.of(FAKETIME_LIBRARY))) {
+            return false;
+        }
+        int port = Ports.free();
+        try {
+            ProcessBuilder builder = new ProcessBuilder(LockNodes.redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().put("LD_PRELOAD", FAKETIME_LIBRARY);
+            builder.environment().put("FAKETIME", "+0");
+            Process probe = builder.start();
+            try {
+                for (int i = 0; i < 30; i++) {
+                    if (answersPing("127.0.0.1", port)) {
+                        return true;
+                    }
+                    Shell.sleep(100);
+                }
+                return false;
+            } finally {
+                probe.destroyForcibly();
+                probe.waitFor();
+            }
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public void start() {
@@ -110,7 +150,7 @@ public final class Cluster implements AutoCloseable {
         String shared = network == null ? "127.0.0.1" : Network.rootAddress();
         List<String> listen = network == null ? List.of("127.0.0.1") : List.of("127.0.0.1", Network.rootAddress());
 
-        CompletableFuture<RabbitMqServer> broker = CompletableFuture.supplyAsync(RabbitMqServer::start);
+        brokerStart = CompletableFuture.supplyAsync(RabbitMqServer::start);
         postgres = Postgres.create(spec.runDir(), Ports.free(), listen);
         postgres.process().launch();
         int counterRedisPort = Ports.free();
@@ -126,7 +166,7 @@ public final class Cluster implements AutoCloseable {
         lockNodes.forEach(node -> node.process().awaitReady());
         postgres.process().awaitReady();
         counterRedis.awaitReady();
-        rabbit = broker.join();
+        rabbit = brokerStart.join();
         int rabbitPort = rabbit.port();
         if (network != null) {
             rabbitForwarder = new Forwarder(Network.rootAddress(), rabbit.port());
@@ -280,6 +320,13 @@ public final class Cluster implements AutoCloseable {
         });
         if (rabbitForwarder != null) {
             rabbitForwarder.close();
+        }
+        if (rabbit == null && brokerStart != null) {
+            try {
+                rabbit = brokerStart.join(); // still starting when something else failed: stop it too
+            } catch (RuntimeException failedToStart) {
+                // nothing to stop
+            }
         }
         if (rabbit != null) {
             rabbit.close();

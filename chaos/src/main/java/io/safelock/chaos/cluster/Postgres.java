@@ -31,6 +31,8 @@ public final class Postgres {
         boolean root = "0".equals(Shell.attempt(List.of("id", "-u")).output());
         try {
             Files.createDirectories(dir);
+            // the postgres user must reach its directory inside the run directory (a private temp dir)
+            Files.setPosixFilePermissions(runDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -44,6 +46,13 @@ public final class Postgres {
         init.addAll(List.of(initdb.toString(), "-D", dir.resolve("data").toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                 "--no-sync"));
         Shell.run(init);
+        try {
+            // trust for the suite's bridge subnet too: the replicas connect from their namespaces
+            Files.writeString(dir.resolve("data/pg_hba.conf"), "host all all 10.213.77.0/24 trust\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> command = new ArrayList<>(asOwner);
         command.addAll(List.of(binary("postgres").toString(), "-D", dir.resolve("data").toString(), "-p", Integer.toString(port),
                 "-k", dir.toString(), "-c", "listen_addresses=" + String.join(",", listenAddresses),
