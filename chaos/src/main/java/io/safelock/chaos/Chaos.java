@@ -42,9 +42,14 @@ public final class Chaos {
             say.accept("clock jumps skipped: libfaketime is not installed (scripts/ensure-infra.sh faketime) or redis-server"
                     + " does not start under it (libfaketime 0.9.10 with a jemalloc-linked redis-server 7.0 recurses in clock_gettime)");
         }
-        List<Schedule> schedules = options.quick() ? Schedules.quick(noNamespaces == null) : Schedules.full(noNamespaces == null, clockJumps);
+        String noNetem = noNamespaces == null ? Network.netemUnavailableReason() : "no namespaces";
+        if (noNamespaces == null && noNetem != null) {
+            say.accept("delay/loss schedule skipped: " + noNetem + " (the kernel has no sch_netem module)");
+        }
+        List<Schedule> all = Schedules.full(noNamespaces == null, noNetem == null, clockJumps);
+        List<Schedule> schedules = options.quick() ? Schedules.quick(noNamespaces == null) : all;
         if (!options.only().isEmpty()) {
-            schedules = Schedules.named(Schedules.full(noNamespaces == null, clockJumps), options.only());
+            schedules = Schedules.named(all, options.only());
         }
         ClusterSpec spec = new ClusterSpec(options.root(), options.runDir(), 5, 2, 2, noNamespaces == null, LEASE_TTL);
         List<ScheduleResult> results = new ArrayList<>();

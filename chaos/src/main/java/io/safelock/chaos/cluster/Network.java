@@ -50,6 +50,21 @@ public final class Network implements AutoCloseable {
         return null;
     }
 
+    /** Why {@code tc netem} cannot be used (the kernel lacks sch_netem), or null when it can; needs namespaces. */
+    public static String netemUnavailableReason() {
+        String namespace = PREFIX + "probe";
+        if (Shell.attempt(List.of("ip", "netns", "add", namespace)).exit() != 0) {
+            return "no namespaces";
+        }
+        try {
+            Shell.Result netem = Shell.attempt(List.of("ip", "netns", "exec", namespace, "tc", "qdisc", "add", "dev", "lo", "root",
+                    "netem", "delay", "1ms"));
+            return netem.exit() == 0 ? null : "tc netem: " + netem.output();
+        } finally {
+            Shell.attempt(List.of("ip", "netns", "del", namespace));
+        }
+    }
+
     /** Creates the bridge, after removing what a previous, killed run of the suite may have left. */
     public static Network create(Consumer<String> say) {
         Network network = new Network(say);

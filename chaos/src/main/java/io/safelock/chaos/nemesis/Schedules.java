@@ -14,7 +14,7 @@ public final class Schedules {
     private Schedules() {
     }
 
-    public static List<Schedule> full(boolean namespaces, boolean clockJumps) {
+    public static List<Schedule> full(boolean namespaces, boolean netem, boolean clockJumps) {
         List<Schedule> all = new ArrayList<>();
         all.add(new Schedule("baseline", "no fault", true, "", none()));
         all.add(new Schedule("kill-2-nodes", "SIGKILL 2 of 5 lock nodes, restart them on heal", true, "", killNodes(2)));
@@ -27,6 +27,8 @@ public final class Schedules {
             all.add(new Schedule("partition-replica", "inventory-a and counter-a cut off from 3 of 5 lock nodes", true, "",
                     partitionReplicas()));
             all.add(new Schedule("split-2-3", "nodes {1,2} + the a replicas | nodes {3,4,5} + the b replicas", true, "", split()));
+        }
+        if (netem) {
             all.add(new Schedule("netem", "2 lock nodes and inventory-a: delay 150±50 ms, 10 % loss", true, "", netem()));
         }
         if (clockJumps) {
