@@ -19,7 +19,7 @@ public final class Schedules {
         all.add(new Schedule("baseline", "no fault", true, "", none()));
         all.add(new Schedule("kill-2-nodes", "SIGKILL 2 of 5 lock nodes, restart them on heal", true, "", killNodes(2)));
         all.add(new Schedule("kill-3-nodes", "SIGKILL 3 of 5 lock nodes: no quorum, every locked write refused", true,
-                "availability 0 by design: no quorum, no lock", killNodes(3)));
+                "no locked write succeeds by design (no quorum, no lock); sold-out products still answer from the lock-free pre-check", killNodes(3)));
         all.add(new Schedule("pause-node", "SIGSTOP 1 lock node for 2.5 lease TTLs, SIGCONT on heal", true, "", pauseNode()));
         all.add(new Schedule("pause-holder", "SIGSTOP an inventory and a counter replica while each holds a lock, for 2.5 lease TTLs",
                 true, "", pauseHolders()));
@@ -38,7 +38,7 @@ public final class Schedules {
                     "not guaranteed: a majority of nodes expiring early lets a second holder in while the first still"
                             + " holds; only the fencing tokens at the data protect it", clockJump(3)));
         }
-        all.add(new Schedule("postgres-restart", "SIGKILL the PostgreSQL server (whole process group), restart after 3 s", true, "",
+        all.add(new Schedule("postgres-restart", "SIGKILL the PostgreSQL server (whole process group), restart it on heal", true, "",
                 postgresRestart()));
         all.add(new Schedule("rabbitmq-restart", "SIGKILL the RabbitMQ broker, restart it", true, "", rabbitRestart()));
         all.add(new Schedule("replica-kill", "SIGKILL an inventory and a counter replica in the middle of a locked request, restart them",
