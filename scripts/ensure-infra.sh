@@ -3,14 +3,16 @@
 #   redis-server binary (the tests and the demo start their own Redis nodes) and openssl (the TLS
 #   tests make a throw-away CA and certificates with it),
 #   Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672,
-#   promtool (checks and unit-tests the Prometheus alert rules of the Helm chart).
+#   promtool (checks and unit-tests the Prometheus alert rules of the Helm chart),
+#   faketime (libfaketime: the chaos suite moves a lock node's clock), netns (ip + tc of iproute2: the chaos
+#   suite's network namespaces, partitions and netem).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
 # otherwise says exactly what to install. Leaves servers that are already running alone.
-# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool]   (default: all)
+# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [faketime] [netns]   (default: all)
 set -euo pipefail
 
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool)
+[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool faketime netns)
 
 log() { printf '[infra] %s\n' "$*"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -95,6 +97,16 @@ ensure_promtool() {
   fi
 }
 
+ensure_faketime() {
+  ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || apt_install faketime
+}
+
+ensure_netns() {
+  # Without root there are no namespaces: the chaos suite says so and runs process faults only.
+  [ "$(id -u)" -ne 0 ] && return 0
+  command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 || apt_install iproute2
+}
+
 for w in "${want[@]}"; do
   case "$w" in
     redis-binary) ensure_redis_binary ;;
@@ -102,6 +114,8 @@ for w in "${want[@]}"; do
     postgres) ensure_postgres ;;
     rabbitmq) ensure_rabbitmq ;;
     promtool) ensure_promtool ;;
+    faketime) ensure_faketime ;;
+    netns) ensure_netns ;;
     *) echo "unknown: $w" >&2; exit 2 ;;
   esac
 done
