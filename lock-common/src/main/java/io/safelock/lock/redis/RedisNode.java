@@ -3,6 +3,7 @@ package io.safelock.lock.redis;
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.config.RedisNodeAddress;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -23,6 +24,12 @@ import org.jboss.logging.Logger;
 /**
  * One Redis node as the lock sees it: runs scripts by SHA with a hard per-request timeout, and notices
  * when the node goes down or comes back (logged once per change, not per request).
+ * <p>
+ * A request that times out because this process stalled, not the node, is reported as
+ * {@code client_stall} instead of {@code timeout}: either the timeout itself fired far past its deadline
+ * (the whole JVM did not run: CPU starvation, GC pause), or the event loop that reads the node's answers
+ * was still busy when asked right after the timeout (its answer was waiting unread). Such a request fails
+ * like any other (the lock algorithm must not wait), but the node is not marked down for it.
  */
 public final class RedisNode implements AutoCloseable {
 
@@ -32,6 +39,8 @@ public final class RedisNode implements AutoCloseable {
     private final RedisNodeAddress address;
     private final Redis client;
     private final AtomicReferenceArray<Uni<RedisConnection>> connections;
+    /** The event loop each connection's answers are read on, once it is open. */
+    private final AtomicReferenceArray<Context> loops;
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final Duration timeout;
     private final Duration connectTimeout;
@@ -41,7 +50,7 @@ public final class RedisNode implements AutoCloseable {
     private volatile boolean answered;
 
     /**
-     * @param errorListener told (node, reason) for every failed request: "timeout", "connection" or "error"
+     * @param errorListener told (node, reason) for every failed request: "timeout", "client_stall", "connection" or "error"
      */
     public RedisNode(Vertx vertx, RedisNodeAddress address, LockSettings settings, BiConsumer<String, String> errorListener) {
         this.address = address;
@@ -50,11 +59,19 @@ public final class RedisNode implements AutoCloseable {
         this.errorListener = errorListener;
         this.client = Redis.createClient(vertx, options(address, settings));
         this.connections = new AtomicReferenceArray<>(settings.poolSize());
+        this.loops = new AtomicReferenceArray<>(settings.poolSize());
     }
 
     /** One of the node's long-lived connections, opened on first use and again after it breaks. */
     private Uni<RedisConnection> connection() {
-        int slot = Math.floorMod(nextConnection.getAndIncrement(), connections.length());
+        return connection(nextSlot());
+    }
+
+    private int nextSlot() {
+        return Math.floorMod(nextConnection.getAndIncrement(), connections.length());
+    }
+
+    private Uni<RedisConnection> connection(int slot) {
         Uni<RedisConnection> current = connections.get(slot);
         if (current != null) {
             return current;
@@ -68,6 +85,7 @@ public final class RedisNode implements AutoCloseable {
         Uni<RedisConnection> opening = Uni.createFrom().<RedisConnection>emitter(emitter -> client.connect().subscribe().with(
                         conn -> {
                             if (opened.compareAndSet(null, conn)) {
+                                loops.set(slot, io.vertx.core.Vertx.currentContext());
                                 emitter.complete(conn);
                             } else {
                                 conn.closeAndForget();
@@ -88,14 +106,33 @@ public final class RedisNode implements AutoCloseable {
                 .onFailure().invoke(() -> connections.compareAndSet(slot, self.get(), null))
                 .memoize().indefinitely();
         self.set(opening);
-        return connections.compareAndSet(slot, null, opening) ? opening : connection();
+        return connections.compareAndSet(slot, null, opening) ? opening : connection(slot);
     }
 
     /** Requests are pipelined over a few long-lived connections: far cheaper than leasing a pooled connection per request. */
     private Uni<Response> request(Request request) {
         Duration limit = answered ? timeout : connectTimeout.plus(timeout);
-        return connection().flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
-                .failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"));
+        int slot = nextSlot();
+        long sent = System.nanoTime();
+        return connection(slot).flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
+                .failWith(() -> new NoAnswer(limit, System.nanoTime() - sent - limit.toNanos(), slot));
+    }
+
+    /** A request's timeout, with how late the timeout itself fired and the connection slot it used. */
+    static final class NoAnswer extends TimeoutException {
+        final long lateNanos;
+        final int slot;
+
+        NoAnswer(Duration limit, long lateNanos, int slot) {
+            super("no answer within " + limit.toMillis() + " ms");
+            this.lateNanos = lateNanos;
+            this.slot = slot;
+        }
+    }
+
+    /** How late a timeout or an event loop may run before the stall is this process's, not the node's. */
+    private long stallThresholdNanos() {
+        return Math.max(timeout.toNanos() / 2, 20_000_000L);
     }
 
     /** Opens every connection now, so that the first lock requests do not pay for it. */
@@ -170,7 +207,36 @@ public final class RedisNode implements AutoCloseable {
     }
 
     private void markFailed(Throwable failure) {
-        String reason = reason(failure);
+        if (!(failure instanceof NoAnswer noAnswer)) {
+            failed(failure, reason(failure));
+            return;
+        }
+        if (noAnswer.lateNanos > stallThresholdNanos()) {
+            clientStall(noAnswer, "timeout fired " + noAnswer.lateNanos / 1_000_000 + " ms late");
+            return;
+        }
+        Context loop = loops.get(noAnswer.slot);
+        if (loop == null) {
+            failed(failure, "timeout");
+            return;
+        }
+        long asked = System.nanoTime();
+        loop.runOnContext(ignored -> {
+            long lag = System.nanoTime() - asked;
+            if (lag > stallThresholdNanos()) {
+                clientStall(noAnswer, "event loop reading the node ran " + lag / 1_000_000 + " ms late");
+            } else {
+                failed(failure, "timeout");
+            }
+        });
+    }
+
+    private void clientStall(NoAnswer failure, String evidence) {
+        errorListener.accept(name(), "client_stall");
+        LOG.debugf("Request to Redis node %s timed out because this process stalled (%s): %s", name(), evidence, failure.getMessage());
+    }
+
+    private void failed(Throwable failure, String reason) {
         errorListener.accept(name(), reason);
         if ("error".equals(reason)) {
             LOG.debugf("Redis node %s answered with an error: %s", name(), failure.getMessage());
