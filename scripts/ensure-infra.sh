@@ -4,15 +4,17 @@
 #   tests make a throw-away CA and certificates with it),
 #   Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672,
 #   promtool (checks and unit-tests the Prometheus alert rules of the Helm chart),
+#   prometheus (the server binary: `scripts/demo.sh up --monitoring` and the demo's monitoring test run it
+#   themselves with their own configuration and data directory; Debian's system service is kept off),
 #   faketime (libfaketime: the chaos suite moves a lock node's clock), netns (ip + tc of iproute2: the chaos
 #   suite's network namespaces, partitions and netem).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
 # otherwise says exactly what to install. Leaves servers that are already running alone.
-# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [faketime] [netns]   (default: all)
+# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns]   (default: all)
 set -euo pipefail
 
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool faketime netns)
+[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool prometheus faketime netns)
 
 log() { printf '[infra] %s\n' "$*"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -84,14 +86,15 @@ ensure_rabbitmq() {
 }
 
 ensure_promtool() {
-  command -v promtool >/dev/null 2>&1 && return 0
+  command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && return 0
   # Debian ships promtool only inside the server package; its recommended node exporter is not needed.
   if [ "$(id -u)" -ne 0 ]; then
-    echo "error: promtool missing and not root. Install it: sudo apt-get install -y --no-install-recommends prometheus" >&2
+    echo "error: promtool/prometheus missing and not root. Install it: sudo apt-get install -y --no-install-recommends prometheus" >&2
     exit 1
   fi
   apt_install --no-install-recommends prometheus
-  # Only the promtool binary was wanted: keep the packaged server from running on machines with systemd.
+  # The demo and its test run the server binary themselves (own config, data dir, PID): keep the packaged
+  # service from running on machines with systemd.
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
     systemctl disable --now prometheus >/dev/null 2>&1 || true
   fi
@@ -113,7 +116,7 @@ for w in "${want[@]}"; do
     redis) ensure_redis ;;
     postgres) ensure_postgres ;;
     rabbitmq) ensure_rabbitmq ;;
-    promtool) ensure_promtool ;;
+    promtool|prometheus) ensure_promtool ;;   # one Debian package holds both
     faketime) ensure_faketime ;;
     netns) ensure_netns ;;
     *) echo "unknown: $w" >&2; exit 2 ;;

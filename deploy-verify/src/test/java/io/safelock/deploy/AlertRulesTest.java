@@ -21,6 +21,7 @@ class AlertRulesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static final Set<String> REQUIRED_ALERTS = Set.of("LockHeldFarLongerThanTtl", "LockLeaseLost", "LockQuorumFailures",
+            "LockRedisNodeErrors", "LockHeldPastItsWork",
             "InventoryOversold", "CounterQueueStale");
 
     @Test

@@ -4,6 +4,7 @@ import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.config.RedisNodeAddress;
 import io.safelock.lock.config.RedisTls;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -30,6 +31,12 @@ import org.jboss.logging.Logger;
 /**
  * One Redis node as the lock sees it: runs scripts by SHA with a hard per-request timeout, and notices
  * when the node goes down or comes back (logged once per change, not per request).
+ * <p>
+ * A request that times out because this process stalled, not the node, is reported as
+ * {@code client_stall} instead of {@code timeout}: either the timeout itself fired far past its deadline
+ * (the whole JVM did not run: CPU starvation, GC pause), or the event loop that reads the node's answers
+ * was still busy when asked right after the timeout (its answer was waiting unread). Such a request fails
+ * like any other (the lock algorithm must not wait), but the node is not marked down for it.
  */
 public final class RedisNode implements AutoCloseable {
 
@@ -39,6 +46,8 @@ public final class RedisNode implements AutoCloseable {
     private final RedisNodeAddress address;
     private final Redis client;
     private final AtomicReferenceArray<Uni<RedisConnection>> connections;
+    /** The event loop each connection's answers are read on, once it is open. */
+    private final AtomicReferenceArray<Context> loops;
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final Duration timeout;
     private final Duration connectTimeout;
@@ -48,7 +57,7 @@ public final class RedisNode implements AutoCloseable {
     private volatile boolean answered;
 
     /**
-     * @param errorListener told (node, reason) for every failed request: "timeout", "connection" or "error"
+     * @param errorListener told (node, reason) for every failed request: "timeout", "client_stall", "connection" or "error"
      */
     public RedisNode(Vertx vertx, RedisNodeAddress address, LockSettings settings, BiConsumer<String, String> errorListener) {
         this.address = address;
@@ -57,11 +66,16 @@ public final class RedisNode implements AutoCloseable {
         this.errorListener = errorListener;
         this.client = Redis.createClient(vertx, options(address, settings));
         this.connections = new AtomicReferenceArray<>(settings.poolSize());
+        this.loops = new AtomicReferenceArray<>(settings.poolSize());
     }
 
     /** One of the node's long-lived connections, in turn, opened on first use and again after it breaks. */
     private Uni<RedisConnection> connection() {
-        return connection(Math.floorMod(nextConnection.getAndIncrement(), connections.length()));
+        return connection(nextSlot());
+    }
+
+    private int nextSlot() {
+        return Math.floorMod(nextConnection.getAndIncrement(), connections.length());
     }
 
     private Uni<RedisConnection> connection(int slot) {
@@ -78,6 +92,7 @@ public final class RedisNode implements AutoCloseable {
         Uni<RedisConnection> opening = Uni.createFrom().<RedisConnection>emitter(emitter -> client.connect().subscribe().with(
                         conn -> {
                             if (opened.compareAndSet(null, conn)) {
+                                loops.set(slot, io.vertx.core.Vertx.currentContext());
                                 emitter.complete(conn);
                             } else {
                                 conn.closeAndForget();
@@ -102,10 +117,28 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /** Requests are pipelined over a few long-lived connections: far cheaper than leasing a pooled connection per request. */
-    private Uni<Response> request(Uni<RedisConnection> connection, Request request) {
+    private Uni<Response> request(int slot, Request request) {
         Duration limit = answered ? timeout : connectTimeout.plus(timeout);
-        return connection.flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
-                .failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"));
+        long sent = System.nanoTime();
+        return connection(slot).flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
+                .failWith(() -> new NoAnswer(limit, System.nanoTime() - sent - limit.toNanos(), slot));
+    }
+
+    /** A request's timeout, with how late the timeout itself fired and the connection slot it used. */
+    static final class NoAnswer extends TimeoutException {
+        final long lateNanos;
+        final int slot;
+
+        NoAnswer(Duration limit, long lateNanos, int slot) {
+            super("no answer within " + limit.toMillis() + " ms");
+            this.lateNanos = lateNanos;
+            this.slot = slot;
+        }
+    }
+
+    /** How late a timeout or an event loop may run before the stall is this process's, not the node's. */
+    private long stallThresholdNanos() {
+        return Math.max(timeout.toNanos() / 2, 20_000_000L);
     }
 
     /** Opens every connection now, so that the first lock requests do not pay for it. */
@@ -194,16 +227,16 @@ public final class RedisNode implements AutoCloseable {
      * that attempt, instead of overtaking it and leaving its key behind.
      */
     public Uni<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-        int slot = keys.isEmpty() ? Math.floorMod(nextConnection.getAndIncrement(), connections.length())
+        int slot = keys.isEmpty() ? nextSlot()
                 : Math.floorMod(keys.get(0).hashCode(), connections.length());
-        Uni<Response> bySha = request(connection(slot), scriptRequest(Command.EVALSHA, script.sha(), keys, args))
+        Uni<Response> bySha = request(slot, scriptRequest(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(RedisNode::isNoScript)
-                .recoverWithUni(() -> request(connection(slot), scriptRequest(Command.EVAL, script.body(), keys, args)));
+                .recoverWithUni(() -> request(slot, scriptRequest(Command.EVAL, script.body(), keys, args)));
         return guarded(bySha);
     }
 
     public Uni<Response> send(Request request) {
-        return guarded(request(connection(), request));
+        return guarded(request(nextSlot(), request));
     }
 
     private Uni<Response> guarded(Uni<Response> call) {
@@ -232,7 +265,36 @@ public final class RedisNode implements AutoCloseable {
     }
 
     private void markFailed(Throwable failure) {
-        String reason = reason(failure);
+        if (!(failure instanceof NoAnswer noAnswer)) {
+            failed(failure, reason(failure));
+            return;
+        }
+        if (noAnswer.lateNanos > stallThresholdNanos()) {
+            clientStall(noAnswer, "timeout fired " + noAnswer.lateNanos / 1_000_000 + " ms late");
+            return;
+        }
+        Context loop = loops.get(noAnswer.slot);
+        if (loop == null) {
+            failed(failure, "timeout");
+            return;
+        }
+        long asked = System.nanoTime();
+        loop.runOnContext(ignored -> {
+            long lag = System.nanoTime() - asked;
+            if (lag > stallThresholdNanos()) {
+                clientStall(noAnswer, "event loop reading the node ran " + lag / 1_000_000 + " ms late");
+            } else {
+                failed(failure, "timeout");
+            }
+        });
+    }
+
+    private void clientStall(NoAnswer failure, String evidence) {
+        errorListener.accept(name(), "client_stall");
+        LOG.debugf("Request to Redis node %s timed out because this process stalled (%s): %s", name(), evidence, failure.getMessage());
+    }
+
+    private void failed(Throwable failure, String reason) {
         errorListener.accept(name(), reason);
         if ("error".equals(reason)) {
             LOG.debugf("Redis node %s answered with an error: %s", name(), failure.getMessage());
