@@ -144,10 +144,11 @@ public class QueueConsumer {
         return locks.withLock(name, config.leaseTtl(), config.lockWait(), guard -> {
                     LOG.debugf("[%s] acquired lock %s (fencing token %d), draining queue", replica, name, guard.fencingToken());
                     // one claim per lease; each apply then checks the fence still carries this token
-                    return store.claim(counter, guard.fencingToken()).flatMap(claim -> claim instanceof FenceClaim.Refused refused
+                    return store.claim(counter, guard.fencingToken())
+                            .flatMap(claim -> claim instanceof FenceClaim.Refused refused
                                     ? Uni.createFrom().<Integer>failure(new FencedOutException(counter, guard.fencingToken(), refused.recorded()))
-                                    : drain(counter, guard, 0)).invoke(count -> LOG.debugf("[%s] releasing lock %s after %d queued request(s)",
-                            replica, name, count));
+                                    : drain(counter, guard, 0))
+                            .invoke(count -> LOG.debugf("[%s] releasing lock %s after %d queued request(s)", replica, name, count));
                 })
                 .map(count -> count > 0)
                 .onFailure(LockWaitTimeoutException.class).recoverWithItem(busy -> {
