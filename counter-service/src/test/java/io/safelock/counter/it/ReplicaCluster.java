@@ -79,7 +79,6 @@ final class ReplicaCluster implements AutoCloseable {
         props.put("counter.rabbitmq.inventory-queue", inventoryQueue());
         props.put("counter.rabbitmq.durable-queue-expires", "120s");
         props.put("counter.rabbitmq.updated-queue-expires", "120s");
-        props.put("counter.rabbitmq.reconnect-interval", "300ms");
         props.put("counter.rabbitmq.retry-delay", "200ms");
         props.put("counter.queue.stats-interval", "500ms");
         props.putAll(extra);
