@@ -66,9 +66,9 @@ class LeaseLifecycleTest {
         try (DistributedLocks a = LockTestSupport.locks(vertx, nodes); DistributedLocks b = LockTestSupport.locks(vertx, nodes)) {
             LockName name = LockName.of("lease", "long-work");
             AtomicBoolean otherGotIn = new AtomicBoolean();
-            String result = a.withLock(name, Duration.ofMillis(300), Duration.ofSeconds(1), guard ->
-                    // 1.2 s of work under a 300 ms lease, probing from another client meanwhile
-                    Uni.createFrom().item("done").onItem().delayIt().by(Duration.ofMillis(1200))
+            String result = a.withLock(name, Duration.ofMillis(1500), Duration.ofSeconds(1), guard ->
+                    // 4 s of work under a 1.5 s lease (several extensions), probing from another client meanwhile
+                    Uni.createFrom().item("done").onItem().delayIt().by(Duration.ofMillis(4000))
                             .emitOn(Infrastructure.getDefaultWorkerPool())
                             .invoke(() -> otherGotIn.set(tryOnce(b, name))))
                     .await().atMost(Duration.ofSeconds(5));
@@ -94,7 +94,8 @@ class LeaseLifecycleTest {
         try (DistributedLocks locks = LockTestSupport.locks(vertx, nodes)) {
             LockName name = LockName.of("lease", "stolen");
             AtomicReference<LeaseLostException> told = new AtomicReference<>();
-            assertThatThrownBy(() -> locks.withLock(name, Duration.ofMillis(300), Duration.ofSeconds(1), guard -> {
+            // the first extension (at a third of the TTL) finds the key gone; the TTL leaves it time to answer on a busy machine
+            assertThatThrownBy(() -> locks.withLock(name, Duration.ofMillis(1500), Duration.ofSeconds(1), guard -> {
                 guard.onLost(told::set);
                 // the work runs on the event loop: do the blocking clean-up elsewhere
                 return Uni.createFrom().voidItem().emitOn(Infrastructure.getDefaultWorkerPool())
