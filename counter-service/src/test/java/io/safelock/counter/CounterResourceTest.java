@@ -98,11 +98,12 @@ class CounterResourceTest {
     void aResetNeverLowersTheFence() {
         String name = unique("reset-fenced");
         increment(name, "{\"by\": 3, \"mode\": \"locked\"}").then().statusCode(200);
-        redis.send(Command.SET, keys.fence(name), "1000000000").await().atMost(Duration.ofSeconds(5));
+        // far above any token the lock nodes hand out (their sequence follows their clock in microseconds, ~1.8e15)
+        redis.send(Command.SET, keys.fence(name), "4000000000000000000").await().atMost(Duration.ofSeconds(5));
 
         given().post("/counters/{name}/reset", name).then().statusCode(503).body("error", containsString("refused"));
         given().get("/counters/{name}", name).then().body("value", equalTo(3));
-        assertThat(store.getKey(keys.fence(name)).await().atMost(Duration.ofSeconds(5))).isEqualTo(1_000_000_000L);
+        assertThat(store.getKey(keys.fence(name)).await().atMost(Duration.ofSeconds(5))).isEqualTo(4_000_000_000_000_000_000L);
         increment(name, "{\"mode\": \"locked\"}").then().statusCode(503);
         given().get("/counters/{name}", name).then().body("value", equalTo(3));
     }

@@ -84,7 +84,8 @@ class FencingTest {
     void tokensBelowTheFenceAreRefusedByPurchasesAndResetsAlike() {
         long id = Products.create(3);
         var database = InventoryTestResource.current().database();
-        database.update("UPDATE products SET fence_token = 1000000 WHERE id = ?", id);
+        // far above any token the lock nodes hand out (their sequence follows their clock in microseconds, ~1.8e15)
+        database.update("UPDATE products SET fence_token = ? WHERE id = ?", FAR_AHEAD, id);
 
         Http.Result refused = buy(id, 0);
         Http.Result reset = Http.post(base + "stock/" + id + "/reset", "{\"stock\": 5}");
@@ -93,7 +94,7 @@ class FencingTest {
         assertThat(refused.error()).contains("lock nodes lost their data");
         assertThat(reset.status()).isEqualTo(409);
         assertThat(reset.body().path("reason").asText()).isEqualTo("lock_lost");
-        assertThat(fenceOf(id)).isEqualTo(1_000_000);
+        assertThat(fenceOf(id)).isEqualTo(FAR_AHEAD);
         assertThat(Products.stock(id)).isEqualTo(3);
 
         database.update("UPDATE products SET fence_token = 0 WHERE id = ?", id);
@@ -101,6 +102,8 @@ class FencingTest {
         assertThat(Products.stock(id)).isEqualTo(2);
         assertThat(Products.orders(id)).isEqualTo(1);
     }
+
+    private static final long FAR_AHEAD = 4_000_000_000_000_000_000L;
 
     private CompletableFuture<Http.Result> buyAsync(long id, int delayMs) {
         return CompletableFuture.supplyAsync(() -> buy(id, delayMs));
