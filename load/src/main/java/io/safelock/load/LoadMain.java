@@ -45,6 +45,8 @@ public final class LoadMain {
 
     private final boolean quick;
     private final int connections;
+    /** Only scenarios whose "lock nodes | scenario" label matches (for focused before/after runs); null = all. */
+    private final java.util.regex.Pattern only;
     private final Path root = Path.of("").toAbsolutePath();
     private final Path runDir = root.resolve(".load");
     private final List<Row> rows = new ArrayList<>();
@@ -55,8 +57,9 @@ public final class LoadMain {
     private double hotUtilisation = Double.NaN;
     private Result hot;
 
-    private LoadMain(boolean quick, int connections) {
+    private LoadMain(boolean quick, int connections, String only) {
         this.quick = quick;
+        this.only = only == null ? null : java.util.regex.Pattern.compile(only);
         this.connections = connections;
         this.generator = new OpenLoad(connections);
     }
@@ -66,19 +69,21 @@ public final class LoadMain {
         int connections = 64;
         Path markdown = null;
         Path svg = null;
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
                 case "--markdown" -> markdown = Path.of(args[++i]);
                 case "--svg" -> svg = Path.of(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> {
-                    System.err.println("usage: scripts/load.sh [--quick] [--connections N] [--markdown FILE] [--svg FILE]");
+                    System.err.println("usage: scripts/load.sh [--skip-build] [--quick] [--connections N] [--markdown FILE] [--svg FILE] [--only REGEX]");
                     System.exit(2);
                 }
             }
         }
-        LoadMain load = new LoadMain(quick, connections);
+        LoadMain load = new LoadMain(quick, connections, only);
         int exit;
         try {
             load.runAll();
@@ -136,7 +141,10 @@ public final class LoadMain {
         long[] products = createProducts(DATABASE);
         pgbenchLimits();
         redisLimits(false);
-        startNaive();
+        boolean naive = wanted("naive Node.js | with-lock, " + PRODUCTS + " products") || wanted("naive Node.js | without-lock, " + PRODUCTS + " products");
+        if (naive) {
+            startNaive();
+        }
         warmUp(products);
         String config = "1 node, in memory";
         for (String strategy : List.of("without-lock", "with-lock", "conditional-update", "select-for-update")) {
@@ -151,6 +159,15 @@ public final class LoadMain {
             naive(route, products);
         }
         stopNaive();
+        boolean redlock = false;
+        for (String config5 : List.of("Redlock(5), in memory", "Redlock(5), appendfsync always")) {
+            for (String scenario : List.of("with-lock, ", "/buy, ", "counter locked, ")) {
+                redlock |= wanted(config5 + " | " + scenario + PRODUCTS + " products") || wanted(config5 + " | " + scenario + "100 counters");
+            }
+        }
+        if (!redlock) {
+            return;
+        }
 
         // ---- Redlock over five nodes, in memory, then with appendfsync always
         DemoPlan fiveNodes = plan(5);
@@ -300,7 +317,14 @@ public final class LoadMain {
     }
 
     /** A capacity probe (offered above capacity, answers counted in the window), then a run at 70 % of that capacity. */
+    private boolean wanted(String label) {
+        return only == null || only.matcher(label).find();
+    }
+
     private void measure(String config, String scenario, OpenLoad.Target target, double probeRate, String limit) {
+        if (!wanted(config + " | " + scenario)) {
+            return;
+        }
         say(config + " | " + scenario + ": capacity probe at " + (int) probeRate + "/s");
         Result probe = generator.run(scenario, target, probeRate, probeSeconds(), 30, true);
         double rate = Math.max(10, 0.7 * probe.throughput());
@@ -320,6 +344,9 @@ public final class LoadMain {
 
     /** One product, the default 100 ms processing delay, buyers arriving twice as fast as the lock can serve them. */
     private void hotProduct(long product) {
+        if (!wanted("1 node, in memory | hot product")) {
+            return;
+        }
         double seconds = quick ? 5 : 15;
         say("hot product: with-lock, ?delayMs=" + HOT_DELAY_MS + ", 20/s for " + (int) seconds + " s");
         hot = generator.run("hot product", new OpenLoad.Target("hot", ports(INVENTORY_PORT),
