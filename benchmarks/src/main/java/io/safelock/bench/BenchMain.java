@@ -59,7 +59,15 @@ public final class BenchMain {
         boolean checks = true;
         for (int run = 1; run <= runs; run++) {
             BenchMain bench = new BenchMain(quick);
-            List<Row> rows = bench.runAll();
+            List<Row> rows;
+            try {
+                rows = bench.runAll();
+            } catch (Exception | Error e) {
+                // the clients' event-loop threads would keep the JVM alive after main ends
+                e.printStackTrace();
+                System.exit(1);
+                return;
+            }
             String table = "\nRun " + run + " of " + runs + ":\n\n" + table(rows) + "\n" + bench.ratios();
             System.out.println(table);
             all.append(table);
