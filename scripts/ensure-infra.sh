@@ -10,7 +10,9 @@
 #   suite's network namespaces, partitions and netem).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
 # otherwise says exactly what to install. Leaves servers that are already running alone.
-# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns]   (default: all)
+#   pgbench, pg_test_fsync and Node.js (scripts/load.sh only; not in the default list).
+# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns] [pgbench] [node]
+#   (default: all but pgbench and node)
 set -euo pipefail
 
 want=("$@")
@@ -85,6 +87,18 @@ ensure_rabbitmq() {
   rabbitmqctl await_startup >/dev/null 2>&1 || true
 }
 
+ensure_pgbench() {
+  # the load benchmark measures PostgreSQL's own limit with pgbench and the disk's with pg_test_fsync
+  command -v pgbench >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/pg_test_fsync >/dev/null 2>&1 && return 0
+  apt_install postgresql-client postgresql-contrib
+}
+
+ensure_node() {
+  # the load benchmark's naive reference runs on Node.js, its packages come from npm
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+  apt_install nodejs npm
+}
+
 ensure_promtool() {
   command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && return 0
   # Debian ships promtool only inside the server package; its recommended node exporter is not needed.
@@ -119,6 +133,8 @@ for w in "${want[@]}"; do
     promtool|prometheus) ensure_promtool ;;   # one Debian package holds both
     faketime) ensure_faketime ;;
     netns) ensure_netns ;;
+    pgbench) ensure_pgbench ;;
+    node) ensure_node ;;
     *) echo "unknown: $w" >&2; exit 2 ;;
   esac
 done

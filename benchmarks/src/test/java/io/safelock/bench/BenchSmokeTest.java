@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs every benchmark scenario with tiny counts: keeps the benchmark compiling and its counter checks
- * honest (no lost update under either library). Figures from this run mean nothing; see the README.
+ * honest (no lost update under either library), the floor rows present. Figures from this run mean nothing; see the README.
  */
 class BenchSmokeTest {
 
@@ -17,8 +17,12 @@ class BenchSmokeTest {
         BenchMain bench = new BenchMain(true);
         List<BenchMain.Row> rows = bench.runAll();
         System.out.println(BenchMain.table(rows));
-        assertEquals(10, rows.size());
+        // two libraries per scenario, plus the floor on the two uncontended ones
+        assertEquals(12, rows.size());
+        assertEquals(2, rows.stream().filter(r -> r.contender().startsWith("floor")).count());
         assertTrue(bench.allChecksPassed(), "a hot-key counter lost updates");
         assertTrue(rows.stream().allMatch(r -> r.opsPerSecond() > 0), "every scenario made progress");
+        System.out.println(bench.ratios());
+        assertTrue(bench.targets().contains("within 1.3x of the floor"), "the one-node row is read against its floor");
     }
 }

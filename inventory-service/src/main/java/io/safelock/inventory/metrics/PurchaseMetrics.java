@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prometheus: {@code inventory_purchases_total{strategy,outcome}},
@@ -17,6 +19,13 @@ public class PurchaseMetrics {
 
     private final MeterRegistry registry;
     private final Counter replays;
+    // Meters looked up once per (strategy, outcome): a builder and registry lookup per purchase cost
+    // more allocations and hashing than the purchase's own bookkeeping.
+    private final Map<String, Map<String, Outcome>> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unitsSold = new ConcurrentHashMap<>();
+
+    private record Outcome(Counter count, Timer latency) {
+    }
 
     PurchaseMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,17 +35,25 @@ public class PurchaseMetrics {
     }
 
     public void purchase(String strategy, String outcome, Duration took) {
-        Counter.builder("inventory.purchases").description("Purchase attempts by strategy and outcome")
-                .tag("strategy", strategy).tag("outcome", outcome).register(registry).increment();
-        Timer.builder("inventory.purchase").description("Purchase latency by strategy and outcome")
+        Outcome meters = outcomes.computeIfAbsent(strategy, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> register(strategy, o));
+        meters.count().increment();
+        meters.latency().record(took);
+    }
+
+    private Outcome register(String strategy, String outcome) {
+        Counter count = Counter.builder("inventory.purchases").description("Purchase attempts by strategy and outcome")
+                .tag("strategy", strategy).tag("outcome", outcome).register(registry);
+        Timer latency = Timer.builder("inventory.purchase").description("Purchase latency by strategy and outcome")
                 .tag("strategy", strategy).tag("outcome", outcome)
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(took);
+                .register(registry);
+        return new Outcome(count, latency);
     }
 
     public void sold(String strategy, int units) {
-        Counter.builder("inventory.units.sold").description("Units sold by strategy")
-                .tag("strategy", strategy).register(registry).increment(units);
+        unitsSold.computeIfAbsent(strategy, s -> Counter.builder("inventory.units.sold").description("Units sold by strategy")
+                .tag("strategy", s).register(registry)).increment(units);
     }
 
     public void oversold(String strategy, int units) {

@@ -1,0 +1,548 @@
+package io.safelock.load;
+
+import io.safelock.demo.DemoPlan;
+import io.safelock.demo.http.Http;
+import io.safelock.demo.local.DemoCluster;
+import io.safelock.demo.local.Detached;
+import io.safelock.demo.local.LockNodes;
+import io.safelock.demo.local.Ports;
+import io.safelock.demo.local.ProcessRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongUnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * The HTTP load benchmark ({@code scripts/load.sh}): starts lock nodes and two replicas of each service
+ * with the demo's launch code (run directory {@code .load/}, its own ports and database), measures the
+ * physical limits (pgbench on the services' own statements, redis-benchmark, the disk's fsync rate), runs
+ * every scenario with an open-model generator, compares with the naive Node.js reference and prints the
+ * table, the targets and an SVG plot. Stops exactly what it started.
+ */
+public final class LoadMain {
+
+    static final int INVENTORY_PORT = 3200;
+    static final int COUNTER_PORT = 3300;
+    static final int LOCK_PORT = 7201;
+    static final int NAIVE_PORT = 3400;
+    static final String DATABASE = "inventory_load";
+    static final String PGBENCH_DATABASE = "inventory_load_pgbench";
+    static final int PRODUCTS = 1000;
+    static final int HOT_DELAY_MS = 100;
+
+    /** One scenario's figures: capacity probe, latency run at 70 % of it, the limit it is compared with. */
+    record Row(String config, String scenario, Result probe, Result load, String limitName, double limit) {
+    }
+
+    private final boolean quick;
+    private final int connections;
+    /** Only scenarios whose "lock nodes | scenario" label matches (for focused before/after runs); null = all. */
+    private final java.util.regex.Pattern only;
+    private final Path root = Path.of("").toAbsolutePath();
+    private final Path runDir = root.resolve(".load");
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<String, Double> limits = new LinkedHashMap<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private final Http http = new Http(Duration.ofSeconds(10));
+    private final OpenLoad generator;
+    private double hotUtilisation = Double.NaN;
+    private Result hot;
+
+    private LoadMain(boolean quick, int connections, String only) {
+        this.quick = quick;
+        this.only = only == null ? null : java.util.regex.Pattern.compile(only);
+        this.connections = connections;
+        this.generator = new OpenLoad(connections);
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        int connections = 64;
+        Path markdown = null;
+        Path svg = null;
+        String only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--connections" -> connections = Integer.parseInt(args[++i]);
+                case "--markdown" -> markdown = Path.of(args[++i]);
+                case "--svg" -> svg = Path.of(args[++i]);
+                case "--only" -> only = args[++i];
+                default -> {
+                    System.err.println("usage: scripts/load.sh [--skip-build] [--quick] [--connections N] [--markdown FILE] [--svg FILE] [--only REGEX]");
+                    System.exit(2);
+                }
+            }
+        }
+        LoadMain load = new LoadMain(quick, connections, only);
+        int exit;
+        try {
+            load.runAll();
+            String report = load.report();
+            System.out.println(report);
+            Path svgFile = svg != null ? svg : load.runDir.resolve("load.svg");
+            Files.writeString(svgFile, load.plot());
+            System.out.println("plot: " + svgFile);
+            if (markdown != null) {
+                Files.writeString(markdown, report);
+                System.out.println("table: " + markdown);
+            }
+            exit = 0;
+        } finally {
+            load.stopEverything();
+            load.generator.close();
+        }
+        System.exit(exit);
+    }
+
+    // ---- durations -----------------------------------------------------------------------------
+
+    private double probeSeconds() {
+        return quick ? 2 : 8;
+    }
+
+    private double loadSeconds() {
+        return quick ? 2 : 10;
+    }
+
+    private int pgbenchSeconds() {
+        return quick ? 3 : 10;
+    }
+
+    // ---- the run -------------------------------------------------------------------------------
+
+    private void runAll() {
+        say("run directory " + root.relativize(runDir) + ", inventory :" + INVENTORY_PORT + "-" + (INVENTORY_PORT + 1) + ", counter :"
+                + COUNTER_PORT + "-" + (COUNTER_PORT + 1) + ", lock nodes :" + LOCK_PORT + "-" + (LOCK_PORT + 4) + ", naive reference :"
+                + NAIVE_PORT + "-" + (NAIVE_PORT + 1) + ", database " + DATABASE + (quick ? " (quick)" : ""));
+        stopEverything();
+        deleteLockNodeData();
+        Tools.psql("postgres", "DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+        Tools.psql("postgres", "DROP DATABASE IF EXISTS " + PGBENCH_DATABASE + " WITH (FORCE)");
+
+        say("disk: fdatasync rate (pg_test_fsync)");
+        limits.put("fsync/s (one writer)", Tools.fsyncPerSecond(runDir, quick ? 1 : 2));
+
+        // ---- one lock node, in memory
+        DemoPlan oneNode = plan(1);
+        DemoCluster cluster = new DemoCluster(oneNode, this::say);
+        cluster.lockNodes().ensureAll();
+        persistence(oneNode, false);
+        cluster.replicas().startAll();
+        long[] products = createProducts(DATABASE);
+        pgbenchLimits();
+        redisLimits(false);
+        boolean naive = wanted("naive Node.js | with-lock, " + PRODUCTS + " products") || wanted("naive Node.js | without-lock, " + PRODUCTS + " products");
+        if (naive) {
+            startNaive();
+        }
+        warmUp(products);
+        String config = "1 node, in memory";
+        for (String strategy : List.of("without-lock", "with-lock", "conditional-update", "select-for-update")) {
+            purchases(config, strategy, "/purchase/" + strategy + "/", "{\"quantity\":1}", products, limitFor(strategy), 2500);
+        }
+        purchases(config, "/buy", "/buy/", "{\"amount\":1}", products, limitFor("with-lock"), 2500);
+        hotProduct(products[2]);
+        for (String mode : List.of("unsafe", "locked", "atomic", "queued")) {
+            counters(config, mode);
+        }
+        for (String route : List.of("with-lock", "without-lock")) {
+            naive(route, products);
+        }
+        stopNaive();
+        boolean redlock = false;
+        for (String config5 : List.of("Redlock(5), in memory", "Redlock(5), appendfsync always")) {
+            for (String scenario : List.of("with-lock, ", "/buy, ", "counter locked, ")) {
+                redlock |= wanted(config5 + " | " + scenario + PRODUCTS + " products") || wanted(config5 + " | " + scenario + "100 counters");
+            }
+        }
+        if (!redlock) {
+            return;
+        }
+
+        // ---- Redlock over five nodes, in memory, then with appendfsync always
+        DemoPlan fiveNodes = plan(5);
+        cluster = new DemoCluster(fiveNodes, this::say);
+        cluster.lockNodes().ensureAll();
+        persistence(fiveNodes, false);
+        cluster.replicas().startAll();
+        long[] redlockProducts = createProducts(DATABASE);
+        warmUp(redlockProducts);
+        lockedScenarios("Redlock(5), in memory", redlockProducts);
+        persistence(fiveNodes, true);
+        redisLimits(true);
+        lockedScenarios("Redlock(5), appendfsync always", redlockProducts);
+    }
+
+    private void lockedScenarios(String config, long[] products) {
+        purchases(config, "with-lock", "/purchase/with-lock/", "{\"quantity\":1}", products, limitFor("with-lock"), 2500);
+        purchases(config, "/buy", "/buy/", "{\"amount\":1}", products, limitFor("with-lock"), 2500);
+        counters(config, "locked");
+    }
+
+    private DemoPlan plan(int lockNodes) {
+        Map<String, String> inventory = new LinkedHashMap<>();
+        inventory.put("DB_URL", "postgresql://127.0.0.1:5432/" + DATABASE);
+        inventory.put("RABBITMQ_HOST", "127.0.0.1");
+        inventory.put("INVENTORY_PURCHASE_PROCESSING_DELAY", "0ms");
+        inventory.put("INVENTORY_SAMPLE_DATA_ENABLED", "false");
+        inventory.put("INVENTORY_EVENTS_EXCHANGE", "load.inventory");
+        String profile = System.getenv("LOAD_JAVA_OPTIONS");
+        Map<String, String> counter = new LinkedHashMap<>();
+        counter.put("QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:6379");
+        counter.put("RABBITMQ_HOST", "127.0.0.1");
+        counter.put("COUNTER_KEY_PREFIX", "load-counter:");
+        counter.put("COUNTER_RABBITMQ_INVENTORY_EXCHANGE", "load.inventory");
+        counter.put("COUNTER_RABBITMQ_INVENTORY_QUEUE", "load.counter-service.inventory.purchased");
+        counter.put("COUNTER_RABBITMQ_COMMANDS_QUEUE", "load.counter.commands");
+        counter.put("COUNTER_RABBITMQ_UPDATED_EXCHANGE", "load.counter.updated");
+        counter.put("COUNTER_RABBITMQ_UPDATED_QUEUE_PREFIX", "load.counter.updated.");
+        if (profile != null && !profile.isBlank()) {
+            // e.g. -XX:StartFlightRecording=... to profile the replicas under this load
+            inventory.put("JAVA_TOOL_OPTIONS", profile);
+        }
+        return new DemoPlan(root, runDir, DemoPlan.range(LOCK_PORT, lockNodes), DemoPlan.range(INVENTORY_PORT, 2),
+                DemoPlan.range(COUNTER_PORT, 2), inventory, counter);
+    }
+
+    /** In memory (appendonly no) or every write fsynced before the answer (appendonly yes, appendfsync always). */
+    private void persistence(DemoPlan plan, boolean fsyncAlways) {
+        for (int port : plan.lockPorts()) {
+            Tools.redisCli(port, "CONFIG", "SET", "appendfsync", "always");
+            Tools.redisCli(port, "CONFIG", "SET", "appendonly", fsyncAlways ? "yes" : "no");
+        }
+        if (fsyncAlways) {
+            for (int port : plan.lockPorts()) {
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (Tools.redisCli(port, "INFO", "persistence").contains("aof_rewrite_in_progress:1") && System.nanoTime() < deadline) {
+                    ProcessRecordSleep.sleep(50);
+                }
+            }
+        }
+        say("lock nodes " + plan.lockPorts() + ": " + (fsyncAlways ? "appendonly yes, appendfsync always" : "in memory (appendonly no)"));
+    }
+
+    /** {@code PRODUCTS} products with stock enough for any run, plus one hot product: {first, last, hot}. */
+    private long[] createProducts(String database) {
+        String ids = Tools.psql(database, "WITH p AS (INSERT INTO products (name, stock, price) SELECT 'load ' || g, 1000000000, 10.00"
+                + " FROM generate_series(1, " + (PRODUCTS + 1) + ") g RETURNING id) SELECT min(id) || ' ' || max(id) FROM p");
+        String[] range = ids.split(" ");
+        long first = Long.parseLong(range[0]);
+        long last = Long.parseLong(range[1]);
+        return new long[] {first, last - 1, last};
+    }
+
+    // ---- limits ----------------------------------------------------------------------------------
+
+    private void pgbenchLimits() {
+        Tools.run(List.of("bash", "-c", "set -o pipefail; createdb -h 127.0.0.1 -U postgres " + PGBENCH_DATABASE
+                + " && pg_dump -s -h 127.0.0.1 -U postgres " + DATABASE + " | psql -q -h 127.0.0.1 -U postgres -d " + PGBENCH_DATABASE),
+                Map.of("PGPASSWORD", "postgres"), 120);
+        long[] products = createProducts(PGBENCH_DATABASE);
+        Path scripts = root.resolve("load/pgbench");
+        for (String script : List.of("order-transaction", "with-lock", "without-lock", "conditional-update", "select-for-update", "naive")) {
+            say("pgbench, 32 clients, " + pgbenchSeconds() + " s: " + script + ".sql");
+            double tps = Tools.pgbench(PGBENCH_DATABASE, scripts.resolve(script + ".sql"), 32, pgbenchSeconds(), products[0], products[1]);
+            limits.put("pgbench " + script + ".sql", tps);
+        }
+        Tools.psql("postgres", "DROP DATABASE IF EXISTS " + PGBENCH_DATABASE + " WITH (FORCE)");
+    }
+
+    private String limitFor(String strategy) {
+        return "pgbench " + strategy + ".sql";
+    }
+
+    private void redisLimits(boolean fsync) {
+        int requests = quick ? 20_000 : 100_000;
+        if (!fsync) {
+            say("redis-benchmark on lock node :" + LOCK_PORT + " (in memory)");
+            limits.put("Redis PING/s, 32 clients", Tools.redisBenchmark(LOCK_PORT, "ping_mbulk", 32, requests, 1));
+            limits.put("Redis SET/s, 32 clients", Tools.redisBenchmark(LOCK_PORT, "set", 32, requests, 1));
+        } else {
+            say("redis-benchmark on lock node :" + LOCK_PORT + " (appendfsync always)");
+            limits.put("Redis SET/s, fsync always, 1 client", Tools.redisBenchmark(LOCK_PORT, "set", 1, quick ? 500 : 2_000, 1));
+            limits.put("Redis SET/s, fsync always, 32 clients", Tools.redisBenchmark(LOCK_PORT, "set", 32, requests / 4, 1));
+        }
+    }
+
+    // ---- scenarios -----------------------------------------------------------------------------
+
+    private static List<Integer> ports(int first) {
+        return List.of(first, first + 1);
+    }
+
+    private void warmUp(long[] products) {
+        say("warm-up (JIT): with-lock, without-lock, conditional-update at 300/s");
+        for (String strategy : List.of("with-lock", "without-lock", "conditional-update")) {
+            LongUnaryOperator product = walk(products);
+            generator.run("warm-up", new OpenLoad.Target("warm-up", ports(INVENTORY_PORT),
+                    i -> "/purchase/" + strategy + "/" + product.applyAsLong(i), "{\"quantity\":1}"), 300, quick ? 2 : 5, 30, false);
+        }
+    }
+
+    private long walks;
+
+    /** A pseudo-random walk over the products, a different one for every run, so no run starts where the last one ended. */
+    private LongUnaryOperator walk(long[] products) {
+        long offset = 1_000_003L * ++walks;
+        long span = products[1] - products[0] + 1;
+        return i -> products[0] + Math.floorMod((i + offset) * 7919L + ((i + offset) >>> 3) * 104729L, span);
+    }
+
+    private void purchases(String config, String name, String prefix, String body, long[] products, String limit, double probeRate) {
+        LongUnaryOperator product = walk(products);
+        measure(config, name + ", " + PRODUCTS + " products", new OpenLoad.Target(name, ports(INVENTORY_PORT),
+                i -> prefix + product.applyAsLong(i), body), probeRate, limit);
+    }
+
+    private void counters(String config, String mode) {
+        // counters of their own per scenario and run: the fresh lock nodes of a run count fencing tokens from 1
+        // again, and a counter fenced by an earlier run's tokens would refuse them
+        String names = "load-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+        measure(config, "counter " + mode + ", 100 counters", new OpenLoad.Target(mode, ports(COUNTER_PORT),
+                i -> "/counters/" + names + (i % 100) + "/increment", "{\"by\":1,\"mode\":\"" + mode + "\"}"), 4000,
+                "locked".equals(mode) || "unsafe".equals(mode) ? "Redis PING/s, 32 clients" : "Redis SET/s, 32 clients");
+    }
+
+    private void naive(String route, long[] products) {
+        LongUnaryOperator product = walk(products);
+        measure("naive Node.js", route + ", " + PRODUCTS + " products", new OpenLoad.Target(route, ports(NAIVE_PORT),
+                i -> "/purchase/" + route + "/" + product.applyAsLong(i), "{\"quantity\":1}"), 3000, "pgbench naive.sql");
+    }
+
+    /** A capacity probe (offered above capacity, answers counted in the window), then a run at 70 % of that capacity. */
+    private boolean wanted(String label) {
+        return only == null || only.matcher(label).find();
+    }
+
+    private void measure(String config, String scenario, OpenLoad.Target target, double probeRate, String limit) {
+        if (!wanted(config + " | " + scenario)) {
+            return;
+        }
+        say(config + " | " + scenario + ": capacity probe at " + (int) probeRate + "/s");
+        Result probe = generator.run(scenario, target, probeRate, probeSeconds(), 30, true);
+        double rate = Math.max(10, 0.7 * probe.throughput());
+        say(String.format(Locale.ROOT, "  capacity %.0f/s; latency run at %.0f/s", probe.throughput(), rate));
+        Result load = generator.run(scenario, target, rate, loadSeconds(), 30, false);
+        say(String.format(Locale.ROOT, "  %.0f/s p50 %.1f ms p99 %.1f ms p99.9 %.1f ms  %s", load.throughput(), load.millis(50),
+                load.millis(99), load.millis(99.9), load.statusSummary()));
+        samples(probe);
+        samples(load);
+        rows.add(new Row(config, scenario, probe, load, limit, limits.getOrDefault(limit, Double.NaN)));
+    }
+
+    /** The first answer of each unexpected status, so a table entry such as 409:10 comes with its reason. */
+    private void samples(Result result) {
+        result.samples().forEach((status, body) -> say("  first " + status + ": " + (body.length() > 300 ? body.substring(0, 300) + "…" : body)));
+    }
+
+    /** One product, the default 100 ms processing delay, buyers arriving twice as fast as the lock can serve them. */
+    private void hotProduct(long product) {
+        if (!wanted("1 node, in memory | hot product")) {
+            return;
+        }
+        double seconds = quick ? 5 : 15;
+        say("hot product: with-lock, ?delayMs=" + HOT_DELAY_MS + ", 20/s for " + (int) seconds + " s");
+        hot = generator.run("hot product", new OpenLoad.Target("hot", ports(INVENTORY_PORT),
+                i -> "/purchase/with-lock/" + product + "?delayMs=" + HOT_DELAY_MS, "{\"quantity\":1}"), 20, seconds, 30, false);
+        samples(hot);
+        long sold = hot.count("200");
+        hotUtilisation = sold * HOT_DELAY_MS / 1000.0 / hot.seconds();
+        say(String.format(Locale.ROOT, "  %d sold in %.1f s: lock utilisation %.0f %%  %s", sold, hot.seconds(), 100 * hotUtilisation,
+                hot.statusSummary()));
+    }
+
+    // ---- the naive reference ---------------------------------------------------------------------
+
+    private void startNaive() {
+        Path dir = root.resolve("load/naive-node");
+        for (int port : ports(NAIVE_PORT)) {
+            if (Ports.inUse(port)) {
+                throw new IllegalStateException("port " + port + " is taken by a process this benchmark did not start");
+            }
+            String name = "naive-" + port;
+            Detached.start(name, List.of("node", "server.js"), Map.of("PORT", Integer.toString(port),
+                    "DB_URL", "postgresql://postgres:postgres@127.0.0.1:5432/" + DATABASE,
+                    "REDIS_URL", "redis://127.0.0.1:" + LOCK_PORT), dir, runDir.resolve("logs/" + name + ".log"),
+                    runDir.resolve("pids/" + name + ".pid"));
+        }
+        for (int port : ports(NAIVE_PORT)) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (http.get("http://127.0.0.1:" + port + "/health").status() != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("naive reference on :" + port + " did not start:\n"
+                            + Detached.tail(runDir.resolve("logs/naive-" + port + ".log"), 20));
+                }
+                ProcessRecordSleep.sleep(100);
+            }
+        }
+        say("naive Node.js reference on :" + NAIVE_PORT + " and :" + (NAIVE_PORT + 1) + " (lock node :" + LOCK_PORT + ")");
+    }
+
+    private void stopNaive() {
+        for (int port : ports(NAIVE_PORT)) {
+            ProcessRecord.read(runDir.resolve("pids/naive-" + port + ".pid")).ifPresent(r -> r.stop(Duration.ofSeconds(5)));
+        }
+    }
+
+    private void stopEverything() {
+        new DemoCluster(plan(5), this::say).down();
+    }
+
+    private void deleteLockNodeData() {
+        for (int port : DemoPlan.range(LOCK_PORT, 5)) {
+            Path dir = runDir.resolve(LockNodes.name(port));
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    // ---- report ----------------------------------------------------------------------------------
+
+    private String report() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Measured %s on %d cores, Java %s, %s %s; 2 replicas per service, open model (constant"
+                        + " arrival rate, latency from each request's due time), at most %d connections, processing delay 0%s%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("os.name"),
+                System.getProperty("os.arch"), connections, quick ? " (--quick: short runs)" : ""));
+        out.append("Physical limits, same run:\n\n");
+        out.append("| limit | per second |\n|---|---:|\n");
+        limits.forEach((name, value) -> out.append(String.format(Locale.ROOT, "| %s | %.0f |%n", name, value)));
+        out.append("\nScenarios: capacity = answers/s when offered more than the system can do; latency and answers at 70 % of"
+                + " that capacity (below saturation).\n\n");
+        out.append("| lock nodes | scenario | capacity/s | of limit | limit | p50 ms | p99 ms | p99.9 ms | answers at 70 % | at capacity, besides 200/400 |\n");
+        out.append("|---|---|---:|---:|---|---:|---:|---:|---|---|\n");
+        for (Row row : rows) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %.1f | %.1f | %.1f | %s | %s |%n", row.config(), row.scenario(),
+                    row.probe().throughput(), Double.isNaN(row.limit()) ? "-" : String.format(Locale.ROOT, "%.0f %%", 100 * row.probe().throughput() / row.limit()),
+                    row.limitName(), row.load().millis(50), row.load().millis(99), row.load().millis(99.9), row.load().statusSummary(),
+                    saturationSummary(row.probe())));
+        }
+        if (hot != null) {
+            out.append(String.format(Locale.ROOT, "%nHot product (1 node, with-lock, %d ms processing, 20 buyers/s): %d sold in %.1f s,"
+                            + " lock utilisation %.0f %% (units sold x delay / elapsed); answers %s; 409/503 without Retry-After: %d%n",
+                    HOT_DELAY_MS, hot.count("200"), hot.seconds(), 100 * hotUtilisation, hot.statusSummary(), hot.retryAfterMissing()));
+        }
+        out.append("\n").append(targets());
+        return out.toString();
+    }
+
+    private static String saturationSummary(Result probe) {
+        StringBuilder s = new StringBuilder();
+        probe.statuses().forEach((status, count) -> {
+            if (!status.equals("200") && !status.equals("400") && !status.equals("202") && !status.equals("not-sent")
+                    && !status.equals("no-answer")) {
+                s.append(s.isEmpty() ? "" : " ").append(status).append(':').append(count);
+            }
+        });
+        if (probe.retryAfterMissing() > 0) {
+            s.append(" (").append(probe.retryAfterMissing()).append(" without Retry-After)");
+        }
+        return s.isEmpty() ? "none" : s.toString();
+    }
+
+    private Row row(String config, String scenarioStart) {
+        return rows.stream().filter(r -> r.config().equals(config) && r.scenario().startsWith(scenarioStart)).findFirst().orElse(null);
+    }
+
+    private String targets() {
+        StringBuilder out = new StringBuilder("Targets:\n\n| target | figure | verdict |\n|---|---|---|\n");
+        Row withLock = row("1 node, in memory", "with-lock,");
+        Row without = row("1 node, in memory", "without-lock,");
+        Row conditional = row("1 node, in memory", "conditional-update,");
+        Row naive = row("naive Node.js", "with-lock,");
+        Row redlock = row("Redlock(5), in memory", "with-lock,");
+        Row fsync = row("Redlock(5), appendfsync always", "with-lock,");
+        if (withLock != null) {
+            double ceiling = limits.getOrDefault("pgbench with-lock.sql", Double.NaN);
+            target(out, "with-lock, 1 node >= 70 % of pgbench on its own statements",
+                    String.format(Locale.ROOT, "%.0f/s of %.0f/s = %.0f %%", withLock.probe().throughput(), ceiling, 100 * withLock.probe().throughput() / ceiling),
+                    withLock.probe().throughput() >= 0.7 * ceiling);
+            double minimal = limits.getOrDefault("pgbench order-transaction.sql", Double.NaN);
+            out.append(String.format(Locale.ROOT, "| (with-lock vs one UPDATE + two INSERTs in one transaction) | %.0f/s of %.0f/s = %.0f %% | info |%n",
+                    withLock.probe().throughput(), minimal, 100 * withLock.probe().throughput() / minimal));
+            if (naive != null) {
+                target(out, "with-lock, 1 node > naive Node.js with-lock", String.format(Locale.ROOT, "%.0f/s vs %.0f/s = %.2fx",
+                        withLock.probe().throughput(), naive.probe().throughput(), withLock.probe().throughput() / naive.probe().throughput()),
+                        withLock.probe().throughput() > naive.probe().throughput());
+            }
+            target(out, "with-lock, 1 node: p99 <= 100 ms (at 70 %)", String.format(Locale.ROOT, "p99 %.1f ms", withLock.load().millis(99)),
+                    withLock.load().millis(99) <= 100);
+            if (without != null && conditional != null) {
+                target(out, "without-lock and conditional-update above with-lock", String.format(Locale.ROOT, "%.0f/s, %.0f/s vs %.0f/s",
+                                without.probe().throughput(), conditional.probe().throughput(), withLock.probe().throughput()),
+                        without.probe().throughput() > withLock.probe().throughput() && conditional.probe().throughput() > withLock.probe().throughput());
+            }
+            if (redlock != null) {
+                target(out, "with-lock, Redlock(5) in memory >= 80 % of 1 node", String.format(Locale.ROOT, "%.0f/s vs %.0f/s = %.0f %%",
+                                redlock.probe().throughput(), withLock.probe().throughput(), 100 * redlock.probe().throughput() / withLock.probe().throughput()),
+                        redlock.probe().throughput() >= 0.8 * withLock.probe().throughput());
+            }
+        }
+        if (fsync != null) {
+            double fsyncRate = limits.getOrDefault("fsync/s (one writer)", Double.NaN);
+            double grouped = limits.getOrDefault("Redis SET/s, fsync always, 32 clients", Double.NaN);
+            out.append(String.format(Locale.ROOT, "| with-lock, Redlock(5), appendfsync always, vs the disk | %.0f/s; disk %.0f fsync/s one writer,"
+                            + " Redis SET with fsync always %.0f/s (32 clients, group commit); %.2f purchases per fsync | info |%n",
+                    fsync.probe().throughput(), fsyncRate, grouped, fsync.probe().throughput() / fsyncRate));
+        }
+        if (hot != null) {
+            target(out, "hot product, 100 ms: lock utilisation >= 90 %", String.format(Locale.ROOT, "%.0f %%", 100 * hotUtilisation),
+                    hotUtilisation >= 0.9);
+        }
+        long unexpected = rows.stream().mapToLong(r -> r.load().unexpected()).sum();
+        StringBuilder where = new StringBuilder();
+        rows.stream().filter(r -> r.load().unexpected() > 0).forEach(r -> where.append("; ").append(r.config()).append(" ")
+                .append(r.scenario()).append(": ").append(r.load().statusSummary()));
+        target(out, "no answer other than 200/400 below saturation (70 % runs)", unexpected + where.toString(), unexpected == 0);
+        long missing = rows.stream().mapToLong(r -> r.probe().retryAfterMissing() + r.load().retryAfterMissing()).sum()
+                + (hot == null ? 0 : hot.retryAfterMissing());
+        target(out, "every 409/503 carries Retry-After", missing + " without", missing == 0);
+        return out.toString();
+    }
+
+    private static void target(StringBuilder out, String name, String figure, boolean holds) {
+        out.append("| ").append(name).append(" | ").append(figure).append(" | ").append(holds ? "holds" : "MISSED").append(" |\n");
+    }
+
+    private String plot() {
+        List<Plot.Bar> bars = new ArrayList<>();
+        for (Row row : rows) {
+            bars.add(new Plot.Bar(row.config() + " | " + row.scenario(), row.probe().throughput(), row.load().millis(50), row.load().millis(99)));
+        }
+        return Plot.svg("scripts/load.sh, " + LocalDate.now() + (quick ? " (--quick)" : ""), bars);
+    }
+
+    private void say(String line) {
+        System.out.println("[load] " + line);
+    }
+
+    /** Pauses without checked exceptions. */
+    static final class ProcessRecordSleep {
+        private ProcessRecordSleep() {
+        }
+
+        static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
