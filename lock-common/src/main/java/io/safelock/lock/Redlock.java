@@ -117,9 +117,11 @@ final class Redlock {
         List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter, previous, nodeSet);
         Predicate<List<Reply>> decided = replies -> count(replies, r -> r.ok() && r.first() == 1) >= quorum
                 || count(replies, r -> !r.ok() || r.first() != 1) > nodes.size() - quorum;
-        // a grant that comes after the attempt gave up must not stay behind as a key nobody owns
+        // a grant that comes after a failed attempt gave up must not stay behind as a key nobody owns
+        // (after a successful one it is ours, and the lease's release deletes it)
+        java.util.concurrent.atomic.AtomicBoolean succeeded = new java.util.concurrent.atomic.AtomicBoolean();
         BiConsumer<RedisNode, Response> lateGrant = (node, response) -> {
-            if (response.get(0).toLong() == 1) {
+            if (response.get(0).toLong() == 1 && !succeeded.get()) {
                 node.eval(LockScripts.RELEASE, releaseKeys(name), releaseArgs(name, token, waiter, false))
                         .subscribe().with(ignored -> { }, ignored -> { });
             }
@@ -156,6 +158,7 @@ final class Redlock {
                 long validUntil = start + ttl.toNanos() - drift(ttl).toNanos();
                 long tookMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
                 if (fenced >= quorum && System.nanoTime() < validUntil) {
+                    succeeded.set(true);
                     return Uni.createFrom().item((Attempt) new Attempt.Granted(fencingToken, validUntil));
                 }
                 // the nodes answered: this is contention (another client took nodes over) or slowness, not an outage
