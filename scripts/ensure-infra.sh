@@ -7,10 +7,11 @@
 #   prometheus (the server binary: `scripts/demo.sh up --monitoring` and the demo's monitoring test run it
 #   themselves with their own configuration and data directory; Debian's system service is kept off),
 #   faketime (libfaketime: the chaos suite moves a lock node's clock), netns (ip + tc of iproute2: the chaos
-#   suite's network namespaces, partitions and netem).
+#   suite's network namespaces, partitions and netem),
+#   fonts (fontconfig and DejaVu for scripts/monitoring-picture.sh, which draws text with Java2D; not in the default set).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
 # otherwise says exactly what to install. Leaves servers that are already running alone.
-# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns]   (default: all)
+# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns] [fonts]   (default: all but fonts)
 set -euo pipefail
 
 want=("$@")
@@ -104,6 +105,10 @@ ensure_faketime() {
   ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || apt_install faketime
 }
 
+ensure_fonts() {
+  command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -1)" ] || apt_install fontconfig fonts-dejavu-core
+}
+
 ensure_netns() {
   # Without root there are no namespaces: the chaos suite says so and runs process faults only.
   [ "$(id -u)" -ne 0 ] && return 0
@@ -119,6 +124,7 @@ for w in "${want[@]}"; do
     promtool|prometheus) ensure_promtool ;;   # one Debian package holds both
     faketime) ensure_faketime ;;
     netns) ensure_netns ;;
+    fonts) ensure_fonts ;;
     *) echo "unknown: $w" >&2; exit 2 ;;
   esac
 done
