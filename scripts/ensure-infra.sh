@@ -7,12 +7,13 @@
 #   prometheus (the server binary: `scripts/demo.sh up --monitoring` and the demo's monitoring test run it
 #   themselves with their own configuration and data directory; Debian's system service is kept off),
 #   faketime (libfaketime: the chaos suite moves a lock node's clock), netns (ip + tc of iproute2: the chaos
-#   suite's network namespaces, partitions and netem).
+#   suite's network namespaces, partitions and netem),
+#   fonts (fontconfig and DejaVu for scripts/monitoring-picture.sh, which draws text with Java2D; not in the default set).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
 # otherwise says exactly what to install. Leaves servers that are already running alone.
-#   pgbench, pg_test_fsync and Node.js (scripts/load.sh only; not in the default list).
-# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns] [pgbench] [node]
-#   (default: all but pgbench and node)
+#   pgbench, pg_test_fsync and Node.js (scripts/load.sh only), fonts (scripts/monitoring-picture.sh only).
+# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns] [pgbench] [node] [fonts]
+#   (default: all but pgbench, node and fonts)
 set -euo pipefail
 
 want=("$@")
@@ -118,6 +119,10 @@ ensure_faketime() {
   ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || apt_install faketime
 }
 
+ensure_fonts() {
+  command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -1)" ] || apt_install fontconfig fonts-dejavu-core
+}
+
 ensure_netns() {
   # Without root there are no namespaces: the chaos suite says so and runs process faults only.
   [ "$(id -u)" -ne 0 ] && return 0
@@ -135,6 +140,7 @@ for w in "${want[@]}"; do
     netns) ensure_netns ;;
     pgbench) ensure_pgbench ;;
     node) ensure_node ;;
+    fonts) ensure_fonts ;;
     *) echo "unknown: $w" >&2; exit 2 ;;
   esac
 done

@@ -73,6 +73,18 @@ class MetricsTest {
         }
     }
 
+    @Test
+    void everyNodeErrorReasonIsRegisteredAtZeroForEveryNode() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new MicrometerLockMetrics(registry).nodes(java.util.List.of("127.0.0.1:7001", "127.0.0.1:7002"));
+        for (String node : java.util.List.of("127.0.0.1:7001", "127.0.0.1:7002")) {
+            assertThat(registry.find("lock.node.errors").tag("node", node).counters())
+                    .extracting(counter -> counter.getId().getTag("reason"))
+                    .containsExactlyInAnyOrder("timeout", "client_stall", "connection", "error");
+        }
+        assertThat(registry.find("lock.node.errors").counters()).allMatch(counter -> counter.count() == 0);
+    }
+
     private static long count(SimpleMeterRegistry registry, String name, String tag, String value) {
         return registry.get(name).tags("group", "orders", tag, value).timer().count();
     }

@@ -24,6 +24,7 @@ final class MetricsReadBack {
             double contended = prometheus.scalar("sum(increase(lock_contended_attempts_total" + ns + w + "))");
             double quorum = prometheus.scalar("sum(increase(lock_quorum_failures_total" + ns + w + "))");
             double lost = prometheus.scalar("sum(increase(lock_leases_lost_total" + ns + w + "))");
+            double fenced = prometheus.scalar("sum(increase(inventory_fence_refusals_total" + ns + w + "))");
             double extended = prometheus.scalar("sum(increase(lock_extensions_total{namespace=\"safelock\",outcome=\"ok\"}" + w + "))");
             out.println();
             out.printf("Prometheus (%s) over the last %d s, from the replicas' own metrics:%n", prometheus.baseUrl(), window);
@@ -32,7 +33,8 @@ final class MetricsReadBack {
             out.printf("  wait for the lock   p50 %.1f ms, p99 %.1f ms%n", waitP50 * 1000, waitP99 * 1000);
             out.printf("  contention ratio    %.2f (%.0f attempts found the lock taken, per %.0f acquired)%n",
                     contended / Math.max(1e-9, contended + acquired), contended, acquired);
-            out.printf("  quorum failures     %.0f;  leases lost %.0f;  lease extensions %.0f%n", quorum, lost, extended);
+            out.printf("  quorum failures     %.0f;  leases lost %.0f;  lease extensions %.0f;  stale writes refused by the fence %.0f%n",
+                    quorum, lost, extended, fenced);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -45,6 +45,7 @@ public final class Story {
             new LeaseChapter(nodes, plan.lockPorts(), purchases, http, report, progress).run();
             new RedlockChapter(nodes, plan.lockPorts(), purchases, counters, http, report, progress).run();
         } finally {
+            progress.writeSteps(stepsFile(plan));
             report.print(out, String.format("safelock demo: %d inventory replicas (%s), %d counter replicas (%s), Redlock over %d redis-server"
                             + " nodes (%s), %.0f s", plan.inventoryPorts().size(), ports(plan.inventoryPorts()), plan.counterPorts().size(),
                     ports(plan.counterPorts()), plan.lockPorts().size(), ports(plan.lockPorts()), (System.nanoTime() - t0) / 1e9));
@@ -54,6 +55,11 @@ public final class Story {
             MetricsReadBack.print(prometheus.get(), (System.nanoTime() - t0) / 1e9, out);
         }
         return report.allPassed();
+    }
+
+    /** When each step of the last story began, in the run directory. */
+    public static java.nio.file.Path stepsFile(DemoPlan plan) {
+        return plan.runDir().resolve("story-steps.tsv");
     }
 
     private static String ports(java.util.List<Integer> ports) {

@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Prometheus: {@code inventory_purchases_total{strategy,outcome}},
  * {@code inventory_purchase_seconds{strategy,outcome}} (histogram), {@code inventory_units_sold_total{strategy}},
  * {@code inventory_oversold_units_total{strategy}} (units sold beyond the stock: must stay 0 for every
- * strategy but without-lock) and {@code inventory_idempotent_replays_total}.
+ * strategy but without-lock), {@code inventory_fence_refusals_total{strategy}} (a stale lock holder's
+ * claim or write refused by the product row's fencing token: the lock alone would have let it through)
+ * and {@code inventory_idempotent_replays_total}.
  */
 @ApplicationScoped
 public class PurchaseMetrics {
@@ -60,13 +62,29 @@ public class PurchaseMetrics {
         oversoldCounter(strategy).increment(units);
     }
 
-    /** Registers the oversold counter at 0 so dashboards and alerts see the series before anything goes wrong. */
-    public void registerStrategy(String strategy) {
+    public void fenceRefused(String strategy) {
+        fenceRefusals(strategy).increment();
+    }
+
+    /**
+     * Registers the oversold counter (and, for a strategy that takes the lock, the fence refusals) at 0 so
+     * dashboards and alerts see the series before anything goes wrong.
+     */
+    public void registerStrategy(String strategy, boolean fenced) {
         oversoldCounter(strategy);
+        if (fenced) {
+            fenceRefusals(strategy);
+        }
     }
 
     public void replayed() {
         replays.increment();
+    }
+
+    private Counter fenceRefusals(String strategy) {
+        return Counter.builder("inventory.fence.refusals")
+                .description("Stale lock holders' claims or writes refused by the product row's fencing token")
+                .tag("strategy", strategy).register(registry);
     }
 
     private Counter oversoldCounter(String strategy) {

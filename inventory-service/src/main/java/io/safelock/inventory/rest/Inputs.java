@@ -42,6 +42,18 @@ public final class Inputs {
         throw new InvalidInputException(name + " must be an integer from " + min + " to " + max + ", got '" + abbreviate(raw) + "'");
     }
 
+    /** An optional {@code true}/{@code false} query parameter. */
+    public static boolean bool(String name, String raw, boolean fallback) {
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        return switch (raw) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidInputException(name + " must be true or false, got '" + abbreviate(raw) + "'");
+        };
+    }
+
     /** {@code ?delayMs=} overrides the configured processing delay for one request, up to {@code max}. */
     public static Duration delay(String raw, Duration fallback, Duration max) {
         if (raw == null || raw.isEmpty()) {

@@ -34,11 +34,13 @@ public class PurchaseResource {
     private final PurchaseService purchases;
     private final JsonInput input;
     private final InventoryConfig.Purchase settings;
+    private final boolean extendByDefault;
 
     PurchaseResource(PurchaseService purchases, JsonInput input, InventoryConfig config) {
         this.purchases = purchases;
         this.input = input;
         this.settings = config.purchase();
+        this.extendByDefault = config.lock().autoExtend();
     }
 
     @POST
@@ -55,11 +57,15 @@ public class PurchaseResource {
                                   @RestHeader("Idempotency-Key") String idempotencyKey,
                                   @Parameter(description = "Processing delay for this request, in ms (default: inventory.purchase.processing-delay)")
                                   @RestQuery String delayMs,
+                                  @Parameter(description = "Locked strategies: false holds the lease for one TTL without extending it"
+                                          + " (default: inventory.lock.auto-extend). A purchase that then works past the TTL is"
+                                          + " stopped only by the fencing token at the database: for demonstrating the fence.")
+                                  @RestQuery String extend,
                                   String body) {
         long started = System.nanoTime();
         Strategy chosen = Strategy.fromPath(strategy).orElseThrow(() -> new InvalidInputException(404,
                 "Unknown purchase strategy '" + strategy + "'; use one of " + Strategy.paths()));
-        return purchase(chosen, productId, idempotencyKey, delayMs, body, "quantity", started);
+        return purchase(chosen, productId, idempotencyKey, delayMs, extend, body, "quantity", started);
     }
 
     @POST
@@ -70,16 +76,17 @@ public class PurchaseResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Buy.class)))
     public Uni<Response> buy(@RestPath String id, @RestHeader("Idempotency-Key") String idempotencyKey, @RestQuery String delayMs,
                              String body) {
-        return purchase(Strategy.WITH_LOCK_RETRY, id, idempotencyKey, delayMs, body, "amount", System.nanoTime());
+        return purchase(Strategy.WITH_LOCK_RETRY, id, idempotencyKey, delayMs, null, body, "amount", System.nanoTime());
     }
 
-    private Uni<Response> purchase(Strategy strategy, String productId, String idempotencyKey, String delayMs, String body,
-                                   String quantityField, long started) {
+    private Uni<Response> purchase(Strategy strategy, String productId, String idempotencyKey, String delayMs, String extend,
+                                   String body, String quantityField, long started) {
         long id = Inputs.productId(productId);
         ObjectNode json = input.object(body);
         int quantity = input.integer(json, quantityField, 1, 1, settings.maxQuantity());
         var delay = Inputs.delay(delayMs, settings.processingDelay(), settings.maxProcessingDelay());
         String key = Inputs.idempotencyKey(idempotencyKey);
-        return purchases.purchase(new PurchaseCommand(id, quantity, strategy, delay, key, started)).map(Responses::of);
+        boolean extendLease = Inputs.bool("extend", extend, extendByDefault);
+        return purchases.purchase(new PurchaseCommand(id, quantity, strategy, delay, key, started, extendLease)).map(Responses::of);
     }
 }

@@ -1,6 +1,5 @@
 package io.safelock.inventory.service;
 
-import io.safelock.inventory.config.InventoryConfig;
 import io.safelock.inventory.data.FenceClaim;
 import io.safelock.inventory.data.FencedDecrement;
 import io.safelock.inventory.data.ProductRepository;
@@ -28,8 +27,9 @@ import org.jboss.logging.Logger;
  *     (strategies without the lock may sell meanwhile), with the order and the event, in one
  *     transaction.</li>
  * </ol>
- * With auto-extension the lease is kept alive and a loss stops the work before it writes. Either way,
- * once step 1 has run for a newer holder, this holder's step 3 writes nothing.
+ * With extension (the default, {@link PurchaseCommand#extendLease()}) the lease is kept alive and a loss
+ * stops the work before it writes. Either way, once step 1 has run for a newer holder, this holder's
+ * step 3 writes nothing: the fence refuses it, and the outcome says so ({@code fenceRefused}).
  */
 abstract class LockedPurchase implements PurchaseFlow {
 
@@ -40,16 +40,13 @@ abstract class LockedPurchase implements PurchaseFlow {
     private final PurchaseRecorder recorder;
     private final Pause pause;
     private final DistributedLocks locks;
-    private final boolean autoExtend;
 
-    LockedPurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks,
-                   InventoryConfig config) {
+    LockedPurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks) {
         this.pool = pool;
         this.products = products;
         this.recorder = recorder;
         this.pause = pause;
         this.locks = locks;
-        this.autoExtend = config.lock().autoExtend();
     }
 
     /** How long to wait for a busy lock. */
@@ -75,7 +72,7 @@ abstract class LockedPurchase implements PurchaseFlow {
         LockName name = LockName.of("product", Long.toString(command.productId()));
         Duration ttl = locks.settings().leaseTtl();
         AtomicReference<CompletableFuture<PurchaseOutcome>> write = new AtomicReference<>();
-        Uni<PurchaseOutcome> locked = autoExtend
+        Uni<PurchaseOutcome> locked = command.extendLease()
                 ? locks.withLock(name, ttl, maxWait(), guard -> steps(command, claim, guard.fencingToken(), guard::ensureHeld, write))
                 : locks.acquire(name, ttl, maxWait()).flatMap(lease -> steps(command, claim, lease.fencingToken(), () -> { }, write)
                         .onTermination().call(() -> lease.release().onFailure().recoverWithNull()));
@@ -127,7 +124,7 @@ abstract class LockedPurchase implements PurchaseFlow {
 
     private static PurchaseOutcome fencedOut(long productId, long token, long recorded) {
         LOG.warnf("Refused a stale claim or write on product %d: fencing token %d, the row's fence is %d", productId, token, recorded);
-        return new PurchaseOutcome.LockLost(Fences.refusal(productId, token, recorded));
+        return new PurchaseOutcome.LockLost(Fences.refusal(productId, token, recorded), true);
     }
 
     /** The future as a Uni whose cancellation does not cancel the future: a started write must finish. */

@@ -18,7 +18,7 @@ public class LockedPurchaseWithRetry extends LockedPurchase {
 
     LockedPurchaseWithRetry(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks,
                             InventoryConfig config) {
-        super(pool, products, recorder, pause, locks, config);
+        super(pool, products, recorder, pause, locks);
         this.maxWait = config.buy().maxWait();
     }
 

@@ -1,6 +1,5 @@
 package io.safelock.inventory.service;
 
-import io.safelock.inventory.config.InventoryConfig;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.lock.DistributedLocks;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -13,9 +12,8 @@ public class LockedPurchaseWithTimeout extends LockedPurchase {
 
     private final Duration maxWait;
 
-    LockedPurchaseWithTimeout(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks,
-                              InventoryConfig config) {
-        super(pool, products, recorder, pause, locks, config);
+    LockedPurchaseWithTimeout(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks) {
+        super(pool, products, recorder, pause, locks);
         this.maxWait = locks.settings().waitTimeout();
     }
 

@@ -41,8 +41,16 @@ public sealed interface PurchaseOutcome {
         }
     }
 
-    /** The lease ran out or was taken over before the write, or the row's fence refused the write. */
-    record LockLost(String detail) implements PurchaseOutcome {
+    /**
+     * The lease ran out or was taken over before the write, or the row's fence refused the claim or the
+     * write ({@code fenceRefused}: a stale holder's token met a newer one at the database).
+     */
+    record LockLost(String detail, boolean fenceRefused) implements PurchaseOutcome {
+        public LockLost(String detail) {
+            this(detail, false);
+        }
+
+
         public String tag() {
             return "lock_lost";
         }

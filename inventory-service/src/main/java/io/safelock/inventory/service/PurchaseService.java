@@ -39,7 +39,7 @@ public class PurchaseService {
         this.metrics = metrics;
         this.relay = relay;
         for (Strategy strategy : Strategy.values()) {
-            metrics.registerStrategy(strategy.path());
+            metrics.registerStrategy(strategy.path(), flows.get(strategy) instanceof LockedPurchase);
         }
     }
 
@@ -67,6 +67,9 @@ public class PurchaseService {
                         purchased.remainingStock());
             }
             relay.wakeUp();
+        }
+        if (outcome instanceof PurchaseOutcome.LockLost lost && lost.fenceRefused()) {
+            metrics.fenceRefused(strategy);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.safelock.inventory.testing.Http;
+import io.safelock.inventory.testing.InventoryTestResource;
 import io.safelock.inventory.testing.Products;
 import io.safelock.inventory.testing.RedisKeys;
 import io.safelock.testsupport.RedisNodes;
@@ -47,6 +48,18 @@ class MetricsTest {
         Thread.sleep(400);
         RedisKeys.deleteEverywhere("lock:{product:" + lost + "}");
         assertThat(losing.get().status()).isEqualTo(409);
+        // a holder that does not extend its 2 s lease (?extend=false) works 6 s; a second buyer gets the lock
+        // when the lease runs out and buys; the first one's write then meets the newer token at the row
+        long fenced = Products.create(1);
+        CompletableFuture<Http.Result> stale = CompletableFuture.supplyAsync(
+                () -> Http.post(base + "purchase/with-lock/" + fenced + "?extend=false&delayMs=6000", "{}"));
+        awaitFenceClaimed(fenced);
+        assertThat(Http.post(base + "purchase/with-lock/" + fenced + "?delayMs=0", "{}").status())
+                .as("the second buyer, once the first lease ran out").isEqualTo(200);
+        Http.Result refused = stale.get();
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.error()).contains("fencing token");
+        assertThat(Products.stock(fenced)).isZero();
         // a quorum loss
         RedisNodes nodes = RedisNodesTestResource.current();
         try {
@@ -71,12 +84,23 @@ class MetricsTest {
         assertThat(value(scrape, "lock_acquire_seconds_count{group=\"product\",outcome=\"acquired\"}")).isGreaterThanOrEqualTo(3);
         assertThat(value(scrape, "lock_extensions_total{group=\"product\",outcome=\"ok\"}")).isGreaterThanOrEqualTo(1);
         assertThat(value(scrape, "lock_leases_lost_total{group=\"product\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(scrape, "inventory_fence_refusals_total{strategy=\"with-lock\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(scrape, "inventory_fence_refusals_total{strategy=\"with-lock-retry\"}")).as("registered at zero").isZero();
         assertThat(value(scrape, "lock_quorum_failures_total{group=\"product\"}")).isGreaterThanOrEqualTo(1);
         for (String name : List.of("inventory_purchase_seconds_bucket", "inventory_units_sold_total", "inventory_outbox_pending_events",
                 "inventory_outbox_oldest_age_seconds", "inventory_events_published_total", "inventory_idempotent_replays_total",
                 "lock_wait_seconds_bucket", "lock_hold_seconds_bucket", "lock_contended_attempts_total", "lock_node_errors_total",
                 "lock_releases_expired_total", "lock_held", "lock_waiting")) {
             assertThat(scrape).as(name).containsPattern("(?m)^" + name + "[{ ]");
+        }
+    }
+
+    /** The first holder has the lock and has stamped the row with its token (bounded wait). */
+    private static void awaitFenceClaimed(long productId) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (InventoryTestResource.current().database().queryLong("SELECT fence_token FROM products WHERE id = ?", productId) == 0) {
+            assertThat(System.nanoTime()).as("product %d claimed by the first holder within 20 s", productId).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 

@@ -55,6 +55,7 @@ class BadInputTest {
             POST | /purchase/with-lock/{id}?delayMs=-1       | {}                       | 400
             POST | /purchase/with-lock/{id}?delayMs=abc      | {}                       | 400
             POST | /purchase/with-lock/{id}?delayMs=999999999 | {}                      | 400
+            POST | /purchase/with-lock/{id}?extend=maybe     | {}                       | 400
             POST | /purchase/nonsense/{id}                   | {}                       | 404
             POST | /buy/{id}                                 | {"amount": 0}            | 400
             POST | /buy/{id}                                 | {"amount": "1"}          | 400

@@ -52,10 +52,13 @@ public final class MicrometerLockMetrics implements LockMetrics {
         return group;
     }
 
+    /** Every reason RedisNode reports, registered at zero per node so "no errors" is 0, not a missing series. */
+    static final List<String> NODE_ERROR_REASONS = List.of("timeout", "client_stall", "connection", "error");
+
     @Override
     public void nodes(List<String> nodes) {
         for (String node : nodes) {
-            for (String reason : List.of("timeout", "connection", "error")) {
+            for (String reason : NODE_ERROR_REASONS) {
                 nodeErrors(node, reason);
             }
         }
