@@ -3,7 +3,6 @@ package io.safelock.lock;
 import io.smallrye.mutiny.Uni;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Handed to the work inside {@code withLock}: the lease, its fencing token, and news of its loss. The
@@ -44,7 +43,9 @@ public final class LockGuard {
      * view: cancelling it does not touch the guard.
      */
     public Uni<LeaseLostException> whenLost() {
-        return Uni.createFrom().completionStage(() -> lost.thenApply(Function.identity()));
+        // a dependent stage per subscriber: cancelling it neither touches the guard nor builds an exception
+        // (withLock cancels this on every successful run, so that must cost nothing)
+        return Uni.createFrom().emitter(emitter -> lost.thenAccept(emitter::complete));
     }
 
     /** Runs {@code callback} once, when the lease is lost (at once if it already is). */
