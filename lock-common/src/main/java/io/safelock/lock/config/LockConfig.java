@@ -37,6 +37,15 @@ public interface LockConfig {
 
     Retry retry();
 
+    Fair fair();
+
+    /** Fair locks ({@code io.safelock.lock.primitives.FairLocks}). */
+    interface Fair {
+        /** A waiter that stopped renewing its heartbeat (died) loses its place in the queue after this. */
+        @WithDefault("1s")
+        Duration waiterHeartbeat();
+    }
+
     interface Redis {
         /** Comma-separated node URIs, e.g. {@code redis://10.0.0.1:6379,redis://10.0.0.2:6379,…}. */
         @WithDefault(LockSettings.DEFAULT_NODES)
