@@ -24,6 +24,19 @@ public final class BlockingLocks {
         return locks.acquire(name, ttl, maxWait).await().indefinitely();
     }
 
+    /** See {@link DistributedLocks#inspect}. */
+    public LockInfo inspect(LockName name) {
+        return locks.inspect(name).await().indefinitely();
+    }
+
+    public boolean isLocked(LockName name) {
+        return locks.isLocked(name).await().indefinitely();
+    }
+
+    public Lease acquire(LockName name, Duration ttl, Duration maxWait, String label) {
+        return locks.acquire(name, ttl, maxWait, label).await().indefinitely();
+    }
+
     public void release(Lease lease) {
         lease.release().await().indefinitely();
     }

@@ -1,6 +1,7 @@
 package io.safelock.lock;
 
 import io.safelock.lock.config.LockSettings;
+import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
 import io.safelock.lock.metrics.LockMetrics.Outcome;
 import io.safelock.lock.redis.RedisNode;
@@ -46,6 +47,9 @@ public final class DistributedLocks implements AutoCloseable {
     private final ReleaseSignals signals = new ReleaseSignals();
     private final List<ReleaseListener> listeners = new ArrayList<>();
     private final BlockingLocks blocking = new BlockingLocks(this);
+    private final LockOwnership ownership;
+    /** Callers of this process waiting per lock name, for {@link #inspect}. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> waitingHere = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DistributedLocks(Vertx vertx, LockSettings settings, LockMetrics metrics) {
         this.vertx = vertx;
@@ -54,6 +58,7 @@ public final class DistributedLocks implements AutoCloseable {
         List<RedisNode> nodes = settings.nodes().stream()
                 .map(address -> new RedisNode(vertx, address, settings, metrics::nodeError)).toList();
         this.redlock = new Redlock(nodes, settings);
+        this.ownership = new LockOwnership(nodes, redlock.quorum(), settings.keyPrefix());
         metrics.nodes(nodes.stream().map(RedisNode::name).toList());
         for (var address : settings.nodes()) {
             listeners.add(new ReleaseListener(vertx, address, settings, redlock.channel(), signals::released));
@@ -84,6 +89,11 @@ public final class DistributedLocks implements AutoCloseable {
 
     /** One attempt: the lease, or {@link LockBusyException} / {@link QuorumUnavailableException}. */
     public Uni<Lease> tryAcquire(LockName name, Duration ttl) {
+        return tryAcquire(name, ttl, "");
+    }
+
+    /** @param label who this lease is for, stored with the lock for {@link #inspect} (e.g. an order request id) */
+    public Uni<Lease> tryAcquire(LockName name, Duration ttl, String label) {
         requireName(name);
         requireTtl(ttl);
         return Uni.createFrom().deferred(() -> {
@@ -91,19 +101,23 @@ public final class DistributedLocks implements AutoCloseable {
             LocalLine.Turn turn = line.tryEnter(name.value());
             if (turn == null) {
                 metrics.acquireFinished(name.group(), Outcome.BUSY, since(started));
+                LockEvents.failed(name.value(), "lock", holder(label), "busy", since(started).toMillis(), 0, Map.of());
                 return Uni.createFrom().failure(new LockBusyException(name, Duration.ofMillis(-1)));
             }
             String token = newToken();
             return redlock.attempt(name, token, token, ttl, false).map(attempt -> switch (attempt) {
-                case Redlock.Attempt.Granted granted -> granted(name, token, token, ttl, granted, turn, started);
+                case Redlock.Attempt.Granted granted -> granted(name, token, token, ttl, granted, turn, started, label, 1);
                 case Redlock.Attempt.Busy busy -> {
                     turn.leave();
                     metrics.contended(name.group());
                     metrics.acquireFinished(name.group(), Outcome.BUSY, since(started));
+                    LockEvents.failed(name.value(), "lock", holder(label), "busy", since(started).toMillis(), 1, Map.of());
                     throw new LockBusyException(name, Duration.ofMillis(busy.heldForMs()));
                 }
                 case Redlock.Attempt.Unavailable unavailable -> {
                     turn.leave();
+                    LockEvents.failed(name.value(), "lock", holder(label), "quorum_unavailable", since(started).toMillis(), 1,
+                            unavailable.failedNodes());
                     throw unavailable(name, unavailable, started);
                 }
             }).onCancellation().invoke(turn::leave);
@@ -126,12 +140,19 @@ public final class DistributedLocks implements AutoCloseable {
      * {@link QuorumUnavailableException} when a quorum of nodes failed to answer on several attempts in a row.
      */
     public Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait) {
+        return acquire(name, ttl, maxWait, "");
+    }
+
+    /** @param label who this lease is for, stored with the lock for {@link #inspect} (e.g. an order request id) */
+    public Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait, String label) {
         requireName(name);
         requireTtl(ttl);
         requireWait(maxWait);
         return Uni.createFrom().deferred(() -> {
-            Attempts attempts = new Attempts(name, ttl, System.nanoTime(), maxWait);
+            Attempts attempts = new Attempts(name, ttl, System.nanoTime(), maxWait, label);
             metrics.waiting(name.group(), 1);
+            java.util.concurrent.atomic.AtomicInteger here = waitingHere.computeIfAbsent(name.value(), n -> new java.util.concurrent.atomic.AtomicInteger());
+            here.incrementAndGet();
             return line.enter(name.value(), maxWait, attempts)
                     .flatMap(turn -> {
                         if (turn == null) {
@@ -139,11 +160,17 @@ public final class DistributedLocks implements AutoCloseable {
                         }
                         if (turn.grant() instanceof HandedOver handed) {
                             // the holder before us took the lock over on our behalf: no round trip of our own
-                            return Uni.createFrom().item(granted(name, handed.token(), attempts.waiter, ttl, handed.granted(), turn, attempts.started));
+                            return Uni.createFrom().item(granted(name, handed.token(), attempts.waiter, ttl, handed.granted(), turn, attempts.started,
+                                    attempts.label, attempts.count));
                         }
                         return contend(attempts, turn).onCancellation().invoke(turn::leave);
                     })
-                    .onTermination().invoke(() -> metrics.waiting(name.group(), -1));
+                    .onTermination().invoke(() -> {
+                        metrics.waiting(name.group(), -1);
+                        if (here.decrementAndGet() == 0) {
+                            waitingHere.remove(name.value(), here);
+                        }
+                    });
         });
     }
 
@@ -162,6 +189,7 @@ public final class DistributedLocks implements AutoCloseable {
         final long started;
         final long deadline;
         final String waiter = newToken();
+        final String label;
         String token;
         int count;
         boolean reserved;
@@ -169,8 +197,9 @@ public final class DistributedLocks implements AutoCloseable {
         Redlock.Attempt.Unavailable lastUnavailable;
         int unavailableInARow;
 
-        Attempts(LockName name, Duration ttl, long started, Duration maxWait) {
+        Attempts(LockName name, Duration ttl, long started, Duration maxWait, String label) {
             this.name = name;
+            this.label = label == null ? "" : label;
             this.ttl = ttl;
             this.started = started;
             this.deadline = started + maxWait.toNanos();
@@ -199,7 +228,8 @@ public final class DistributedLocks implements AutoCloseable {
         long stamp = signals.stamp();
         a.token = newToken();
         return redlock.attempt(a.name, a.token, a.waiter, a.ttl, reserve).flatMap(attempt -> switch (attempt) {
-            case Redlock.Attempt.Granted granted -> Uni.createFrom().item(granted(a.name, a.token, a.waiter, a.ttl, granted, turn, a.started));
+            case Redlock.Attempt.Granted granted -> Uni.createFrom().item(granted(a.name, a.token, a.waiter, a.ttl, granted, turn, a.started,
+                    a.label, a.count));
             case Redlock.Attempt.Busy busy -> {
                 a.lastUnavailable = null;
                 a.unavailableInARow = 0;
@@ -224,6 +254,8 @@ public final class DistributedLocks implements AutoCloseable {
                 // drop our reservation so it does not block others
                 redlock.releaseIgnoringFailures(a.name, a.token, a.waiter).subscribe().with(ignored -> { });
             }
+            LockEvents.failed(a.name.value(), "lock", holder(a.label), a.lastUnavailable != null ? "quorum_unavailable" : "timeout",
+                    since(a.started).toMillis(), a.count, a.lastUnavailable != null ? a.lastUnavailable.failedNodes() : Map.of());
             return Uni.createFrom().failure(a.lastUnavailable != null
                     ? unavailable(a.name, a.lastUnavailable, a.started) : timeout(a));
         }
@@ -246,13 +278,16 @@ public final class DistributedLocks implements AutoCloseable {
     }
 
     private Lease granted(LockName name, String token, String waiter, Duration ttl, Redlock.Attempt.Granted granted,
-                          LocalLine.Turn turn, long started) {
+                          LocalLine.Turn turn, long started, String label, int attempts) {
         Lease lease = new Lease(this, name, token, waiter, granted.fencingToken(), granted.validUntilNanos(), ttl, turn);
         Duration waited = since(started);
         metrics.acquireFinished(name.group(), Outcome.ACQUIRED, waited);
         metrics.waited(name.group(), waited);
         metrics.holding(name.group(), 1);
-        LOG.debugf("Acquired lock %s (fencing token %d, waited %d ms)", name, granted.fencingToken(), waited.toMillis());
+        metrics.holdStarted(name.group(), lease, name.value(), granted.fencingToken(), lease::isValid);
+        LockOwner owner = LockOwner.thisProcess(label);
+        ownership.record(lease, owner);
+        LockEvents.acquired(name.value(), "lock", granted.fencingToken(), owner.display(), waited.toMillis(), attempts);
         expireLocallyAt(lease);
         return lease;
     }
@@ -265,6 +300,7 @@ public final class DistributedLocks implements AutoCloseable {
                 LOG.infof("Lease on lock %s (fencing token %d) expired without release", lease.name(), lease.fencingToken());
                 metrics.holding(lease.name().group(), -1);
                 metrics.held(lease.name().group(), since(lease.acquiredNanos()));
+                metrics.holdEnded(lease);
                 lease.turn().leave();
             } else if (lease.isValid()) {
                 expireLocallyAt(lease); // extended meanwhile
@@ -290,6 +326,7 @@ public final class DistributedLocks implements AutoCloseable {
         vertx.cancelTimer(lease.expiryTimer()); // a busy process would otherwise keep one timer per released lease for a TTL
         metrics.holding(lease.name().group(), -1);
         metrics.held(lease.name().group(), since(lease.acquiredNanos()));
+        metrics.holdEnded(lease);
         if (line.nextWaiting(lease.name().value()) instanceof Attempts next && lease.isValidIgnoringRelease()) {
             return handOver(lease, next);
         }
@@ -329,6 +366,8 @@ public final class DistributedLocks implements AutoCloseable {
     }
 
     private void released(Lease lease, Integer owned, Throwable failure) {
+        LockEvents.released(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS, since(lease.acquiredNanos()).toMillis(),
+                failure == null && owned >= redlock.quorum());
         if (failure != null || owned < redlock.quorum()) {
             metrics.expiredRelease(lease.name().group());
             LOG.infof("Released lock %s (fencing token %d) after its lease had expired or was taken over%s",
@@ -348,6 +387,8 @@ public final class DistributedLocks implements AutoCloseable {
             case Redlock.Extension.Extended extended -> {
                 lease.extended(extended.validUntilNanos(), ttl);
                 metrics.extended(lease.name().group(), true);
+                ownership.renew(lease, ttl);
+                LockEvents.extended(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS, ttl.toMillis());
                 yield lease;
             }
             case Redlock.Extension.Lost lost -> {
@@ -370,8 +411,13 @@ public final class DistributedLocks implements AutoCloseable {
      * result fails with {@link LeaseLostException}; the guard tells work that is not cancellable.
      */
     public <T> Uni<T> withLock(LockName name, Duration ttl, Duration maxWait, Function<LockGuard, Uni<T>> work) {
+        return withLock(name, ttl, maxWait, "", work);
+    }
+
+    /** @param label who the lease is for, stored with the lock for {@link #inspect} (e.g. an order request id) */
+    public <T> Uni<T> withLock(LockName name, Duration ttl, Duration maxWait, String label, Function<LockGuard, Uni<T>> work) {
         Objects.requireNonNull(work, "work");
-        return acquire(name, ttl, maxWait).flatMap(lease -> {
+        return acquire(name, ttl, maxWait, label).flatMap(lease -> {
             LockGuard guard = new LockGuard(lease);
             LeaseKeeper keeper = keep(lease, guard);
             Uni<T> result = Uni.createFrom().deferred(() -> work.apply(guard));
@@ -385,10 +431,36 @@ public final class DistributedLocks implements AutoCloseable {
     }
 
     LeaseKeeper keep(Lease lease, LockGuard guard) {
-        guard.onLost(lost -> metrics.leaseLost(lease.name().group()));
+        guard.onLost(lost -> {
+            metrics.leaseLost(lease.name().group());
+            metrics.holdEnded(lease);
+            LockEvents.lost(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS, lost.getMessage());
+        });
         LeaseKeeper keeper = new LeaseKeeper(vertx, lease, guard, settings.renewFraction());
         keeper.start();
         return keeper;
+    }
+
+    // ---------------------------------------------------------------- inspect
+
+    /**
+     * What the nodes say about the lock now: held by a quorum or not, the holder (service, replica,
+     * host, label), since when, time left, its fencing token, and who waits. Fails with
+     * {@link QuorumUnavailableException} when too few nodes answer to tell.
+     */
+    public Uni<LockInfo> inspect(LockName name) {
+        requireName(name);
+        java.util.concurrent.atomic.AtomicInteger here = waitingHere.get(name.value());
+        return Uni.createFrom().deferred(() -> ownership.inspect(name, here == null ? 0 : here.get()));
+    }
+
+    /** Held by a quorum of nodes now. */
+    public Uni<Boolean> isLocked(LockName name) {
+        return inspect(name).map(LockInfo::locked);
+    }
+
+    private static String holder(String label) {
+        return LockOwner.thisProcess(label).display();
     }
 
     // ---------------------------------------------------------------- health

@@ -1,13 +1,10 @@
 package io.safelock.lock.cdi;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.safelock.lock.config.LockConfig;
 import io.safelock.lock.metrics.LockMetrics;
-import io.safelock.lock.metrics.MicrometerLockMetrics;
 import io.safelock.lock.primitives.LockPrimitives;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -21,8 +18,7 @@ public class PrimitivesProducer {
 
     @Produces
     @Singleton
-    LockPrimitives lockPrimitives(Vertx vertx, LockConfig config, Instance<MeterRegistry> registry) {
-        LockMetrics metrics = registry.isResolvable() ? new MicrometerLockMetrics(registry.get()) : LockMetrics.NONE;
+    LockPrimitives lockPrimitives(Vertx vertx, LockConfig config, LockMetrics metrics) {
         return LockPrimitives.create(vertx, config.toSettings(), metrics, config.fair().waiterHeartbeat());
     }
 

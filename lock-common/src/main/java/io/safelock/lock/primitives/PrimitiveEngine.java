@@ -6,6 +6,7 @@ import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
 import io.safelock.lock.QuorumUnavailableException;
 import io.safelock.lock.config.LockSettings;
+import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
 import io.safelock.lock.metrics.LockMetrics.Outcome;
 import io.safelock.lock.redis.RedisNode;
@@ -221,10 +222,13 @@ final class PrimitiveEngine implements AutoCloseable {
                 case Attempt.Busy busy -> {
                     metrics.contended(claim.metricGroup());
                     metrics.acquireFinished(claim.metricGroup(), Outcome.BUSY, since(started));
+                    LockEvents.failed(claim.name.value(), claim.kind.side, LockEvents.PROCESS, "busy", since(started).toMillis(), 1, Map.of());
                     yield leaveIfQueued(claim, token).onItem().transformToUni(x -> Uni.createFrom().<Hold>failure(
                             new LockBusyException(claim.name, Duration.ofMillis(busy.heldForMs()))));
                 }
                 case Attempt.Unavailable unavailable -> leaveIfQueued(claim, token)
+                        .invoke(() -> LockEvents.failed(claim.name.value(), claim.kind.side, LockEvents.PROCESS, "quorum_unavailable",
+                                since(started).toMillis(), 1, unavailable.failedNodes()))
                         .onItem().transformToUni(x -> Uni.createFrom().<Hold>failure(unavailable(claim, unavailable, started)));
             });
         });
@@ -314,8 +318,9 @@ final class PrimitiveEngine implements AutoCloseable {
                 metrics.acquireFinished(w.claim.metricGroup(), Outcome.TIMEOUT, since(w.started));
                 failure = new LockWaitTimeoutException(w.claim.name, w.count, since(w.started));
             }
-            LOG.infof("lock=%s kind=%s outcome=gave-up attempts=%d waited_ms=%d reason=\"%s\"", w.claim.name, w.claim.kind.side,
-                    w.count, since(w.started).toMillis(), failure.getMessage());
+            LockEvents.failed(w.claim.name.value(), w.claim.kind.side, LockEvents.PROCESS,
+                    w.lastUnavailable != null ? "quorum_unavailable" : "timeout", since(w.started).toMillis(), w.count,
+                    w.lastUnavailable != null ? w.lastUnavailable.failedNodes() : Map.of());
             return leave(w.claim, w.token).onFailure().recoverWithNull()
                     .onItem().transformToUni(x -> Uni.createFrom().<Hold>failure(failure));
         }
@@ -340,8 +345,8 @@ final class PrimitiveEngine implements AutoCloseable {
         metrics.acquireFinished(claim.metricGroup(), Outcome.ACQUIRED, waited);
         metrics.waited(claim.metricGroup(), waited);
         metrics.holding(claim.metricGroup(), 1);
-        LOG.debugf("lock=%s kind=%s outcome=acquired fencing_tokens=%s waited_ms=%d attempts=%d", claim.name, claim.kind.side,
-                granted.fences(), waited.toMillis(), attempts);
+        metrics.holdStarted(claim.metricGroup(), hold, claim.name + "/" + claim.kind.side, hold.fencingToken(), hold::isValid);
+        LockEvents.acquired(claim.name.value(), claim.kind.side, tokens(granted.fences()), LockEvents.PROCESS, waited.toMillis(), attempts);
         return hold;
     }
 
@@ -357,16 +362,15 @@ final class PrimitiveEngine implements AutoCloseable {
         Claim claim = hold.claim();
         metrics.holding(claim.metricGroup(), -1);
         metrics.held(claim.metricGroup(), since(hold.acquiredNanos()));
+        metrics.holdEnded(hold);
         return Quorum.fanOut(nodes, node -> node.eval(PrimitiveScripts.RELEASE, claim.releaseKeys(), claim.releaseArgs(hold.token(), false)))
                 .map(replies -> {
                     long owned = Quorum.count(replies);
                     if (owned < quorum) {
                         metrics.expiredRelease(claim.metricGroup());
-                        LOG.infof("lock=%s kind=%s outcome=released-after-expiry fencing_tokens=%s held_on=%d", claim.name,
-                                claim.kind.side, hold.fencingTokens(), owned);
-                    } else {
-                        LOG.debugf("lock=%s kind=%s outcome=released fencing_tokens=%s", claim.name, claim.kind.side, hold.fencingTokens());
                     }
+                    LockEvents.released(claim.name.value(), claim.kind.side, tokens(hold.fencingTokens()), LockEvents.PROCESS,
+                            since(hold.acquiredNanos()).toMillis(), owned >= quorum);
                     return null;
                 });
     }
@@ -381,6 +385,7 @@ final class PrimitiveEngine implements AutoCloseable {
             if (owned >= quorum && System.nanoTime() < validUntil) {
                 hold.extended(validUntil, ttl);
                 metrics.extended(claim.metricGroup(), true);
+                LockEvents.extended(claim.name.value(), claim.kind.side, tokens(hold.fencingTokens()), LockEvents.PROCESS, ttl.toMillis());
                 return hold;
             }
             metrics.extended(claim.metricGroup(), false);
@@ -398,7 +403,7 @@ final class PrimitiveEngine implements AutoCloseable {
             HoldGuard guard = new HoldGuard(hold);
             HoldKeeper keeper = new HoldKeeper(vertx, hold, guard, settings.renewFraction(), reason -> {
                 metrics.leaseLost(hold.claim().metricGroup());
-                LOG.warnf("lock=%s kind=%s outcome=lost fencing_tokens=%s reason=\"%s\"", hold.name(), hold.kind(), hold.fencingTokens(), reason);
+                LockEvents.lost(hold.name().value(), hold.kind(), tokens(hold.fencingTokens()), LockEvents.PROCESS, reason);
             });
             keeper.start();
             Uni<T> result = Uni.createFrom().deferred(() -> work.apply(guard));
@@ -412,6 +417,16 @@ final class PrimitiveEngine implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The fencing token as logged: one number, or slot=token pairs for a semaphore. */
+    private static String tokens(SortedMap<Integer, Long> fences) {
+        if (fences.size() == 1 && fences.containsKey(0)) {
+            return fences.get(0).toString();
+        }
+        StringBuilder out = new StringBuilder();
+        fences.forEach((slot, token) -> out.append(out.isEmpty() ? "" : ",").append(slot).append('=').append(token));
+        return out.toString();
+    }
 
     /** {1, field, value, field, value, …} → field → value. */
     private static SortedMap<Integer, Long> fields(Response response) {
