@@ -20,7 +20,7 @@ class AlertRulesTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    static final Set<String> REQUIRED_ALERTS = Set.of("LockHeldFarLongerThanTtl", "LockLeaseLost", "LockQuorumFailures",
+    static final Set<String> REQUIRED_ALERTS = Set.of("LockHeldFarLongerThanTtl", "LockHoldHung", "LockLeaseLost", "LockQuorumFailures",
             "InventoryOversold", "CounterQueueStale");
 
     @Test
