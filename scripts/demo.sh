@@ -3,7 +3,8 @@
 # redis-server binary are there (scripts/ensure-infra.sh), builds the services, starts five redis-server
 # lock nodes (:7001-:7005), two inventory-service replicas (:3000, :3001) and two counter-service replicas
 # (:3100, :3101) as separate JVMs, runs the story across them and prints a report. Everything stays
-# running; `scripts/demo.sh stop` stops exactly what it started (PIDs in .demo/pids).
+# running; `scripts/demo.sh stop` stops exactly what it started (PIDs in .demo/pids). With --monitoring it also
+# starts Prometheus on 127.0.0.1:9090 (the chart's alert rules, every replica scraped) and, if installed, Grafana.
 #
 # Usage: scripts/demo.sh [run|up|story|status|stop|kill-node PORT|start-node PORT|help] [options]
 #        scripts/demo.sh --inventory-replicas 3 --counter-replicas 2      (see `scripts/demo.sh help`)
@@ -21,14 +22,16 @@ command=run
 if [ $# -gt 0 ] && [[ "$1" != --* ]]; then command=$1; shift; fi
 
 skip_build=0
+infra=(redis-binary redis postgres rabbitmq)
 args=()
 for arg in "$@"; do
   if [ "$arg" = --skip-build ]; then skip_build=1; else args+=("$arg"); fi
+  if [ "$arg" = --monitoring ]; then infra+=(prometheus); fi
 done
 
 case "$command" in
   run|up)
-    scripts/ensure-infra.sh redis-binary redis postgres rabbitmq
+    scripts/ensure-infra.sh "${infra[@]}"
     if [ $skip_build -eq 0 ]; then
       if [ -f "$demo_classes/io/safelock/demo/DemoMain.class" ]; then
         demo check ${args[@]+"${args[@]}"}   # a mistyped option fails here, before anything is stopped or built

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Makes sure the servers the tests and the demo need are installed and running on loopback:
-#   redis-server binary (the tests and the demo start their own Redis nodes),
+#   redis-server binary (the tests and the demo start their own Redis nodes) and openssl (the TLS
+#   tests make a throw-away CA and certificates with it),
 #   Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672,
-#   promtool (checks and unit-tests the Prometheus alert rules of the Helm chart).
+#   promtool (checks and unit-tests the Prometheus alert rules of the Helm chart),
+#   prometheus (the server binary: `scripts/demo.sh up --monitoring` and the demo's monitoring test run it
+#   themselves with their own configuration and data directory; Debian's system service is kept off),
+#   faketime (libfaketime: the chaos suite moves a lock node's clock), netns (ip + tc of iproute2: the chaos
+#   suite's network namespaces, partitions and netem).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
 # otherwise says exactly what to install. Leaves servers that are already running alone.
-# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool]   (default: all)
+# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns]   (default: all)
 set -euo pipefail
 
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool)
+[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool prometheus faketime netns)
 
 log() { printf '[infra] %s\n' "$*"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -36,6 +41,7 @@ apt_install() {
 
 ensure_redis_binary() {
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
   # Debian starts a system Redis on install; that is fine, we only need the binary and a server on 6379.
 }
 
@@ -80,17 +86,28 @@ ensure_rabbitmq() {
 }
 
 ensure_promtool() {
-  command -v promtool >/dev/null 2>&1 && return 0
+  command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && return 0
   # Debian ships promtool only inside the server package; its recommended node exporter is not needed.
   if [ "$(id -u)" -ne 0 ]; then
-    echo "error: promtool missing and not root. Install it: sudo apt-get install -y --no-install-recommends prometheus" >&2
+    echo "error: promtool/prometheus missing and not root. Install it: sudo apt-get install -y --no-install-recommends prometheus" >&2
     exit 1
   fi
   apt_install --no-install-recommends prometheus
-  # Only the promtool binary was wanted: keep the packaged server from running on machines with systemd.
+  # The demo and its test run the server binary themselves (own config, data dir, PID): keep the packaged
+  # service from running on machines with systemd.
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
     systemctl disable --now prometheus >/dev/null 2>&1 || true
   fi
+}
+
+ensure_faketime() {
+  ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || apt_install faketime
+}
+
+ensure_netns() {
+  # Without root there are no namespaces: the chaos suite says so and runs process faults only.
+  [ "$(id -u)" -ne 0 ] && return 0
+  command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 || apt_install iproute2
 }
 
 for w in "${want[@]}"; do
@@ -99,7 +116,9 @@ for w in "${want[@]}"; do
     redis) ensure_redis ;;
     postgres) ensure_postgres ;;
     rabbitmq) ensure_rabbitmq ;;
-    promtool) ensure_promtool ;;
+    promtool|prometheus) ensure_promtool ;;   # one Debian package holds both
+    faketime) ensure_faketime ;;
+    netns) ensure_netns ;;
     *) echo "unknown: $w" >&2; exit 2 ;;
   esac
 done

@@ -16,7 +16,9 @@ final class SafelockContender implements Contender {
     private final String name;
 
     SafelockContender(List<String> nodes) {
-        this.locks = DistributedLocks.create(vertx, LockSettings.builder(nodes).build(), null);
+        // a key space per node list: the scenarios lock node 0 alone and as one of five, and nodes refuse
+        // clients whose node list differs from the one they were last locked through
+        this.locks = DistributedLocks.create(vertx, LockSettings.builder(nodes).keyPrefix("lock:" + nodes.size() + ":").build(), null);
         this.locks.nodeStatus().await().atMost(Duration.ofSeconds(10));
         this.name = nodes.size() == 1 ? "safelock" : "safelock Redlock(" + nodes.size() + ")";
     }

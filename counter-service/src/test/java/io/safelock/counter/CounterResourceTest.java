@@ -3,6 +3,7 @@ package io.safelock.counter;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -11,6 +12,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.safelock.counter.store.CounterStore;
+import io.safelock.counter.store.Keys;
+import io.safelock.counter.store.ScriptRunner;
+import io.vertx.mutiny.redis.client.Command;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
@@ -23,6 +27,10 @@ class CounterResourceTest {
 
     @Inject
     CounterStore store;
+    @Inject
+    ScriptRunner redis;
+    @Inject
+    Keys keys;
 
     static String unique(String what) {
         return what + "-" + UUID.randomUUID();
@@ -80,6 +88,23 @@ class CounterResourceTest {
         given().get("/counters/{name}", name).then().body("value", equalTo(0));
         // the reset raised the fence to its own token: the next locked write must still go through
         increment(name, "{\"mode\": \"locked\"}").then().statusCode(200).body("value", equalTo(1));
+    }
+
+    /**
+     * A holder with a later token has claimed the counter (it has read and is about to write) when a reset
+     * comes in: the reset must not set the fence back, or that holder's write would lose to older ones.
+     */
+    @Test
+    void aResetNeverLowersTheFence() {
+        String name = unique("reset-fenced");
+        increment(name, "{\"by\": 3, \"mode\": \"locked\"}").then().statusCode(200);
+        redis.send(Command.SET, keys.fence(name), "1000000000").await().atMost(Duration.ofSeconds(5));
+
+        given().post("/counters/{name}/reset", name).then().statusCode(503).body("error", containsString("refused"));
+        given().get("/counters/{name}", name).then().body("value", equalTo(3));
+        assertThat(store.getKey(keys.fence(name)).await().atMost(Duration.ofSeconds(5))).isEqualTo(1_000_000_000L);
+        increment(name, "{\"mode\": \"locked\"}").then().statusCode(503);
+        given().get("/counters/{name}", name).then().body("value", equalTo(3));
     }
 
     @ParameterizedTest

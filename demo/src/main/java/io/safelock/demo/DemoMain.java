@@ -2,13 +2,17 @@ package io.safelock.demo;
 
 import io.safelock.demo.local.DemoCluster;
 import io.safelock.demo.local.LockNodes;
+import io.safelock.demo.local.Monitoring;
 import io.safelock.demo.local.ProcessRecord;
 import io.safelock.demo.local.Replicas;
+import io.safelock.demo.monitoring.PrometheusApi;
 import io.safelock.demo.story.Story;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code scripts/demo.sh} after the build: starts the lock nodes and the replicas, tells the story, stops
@@ -28,6 +32,9 @@ public final class DemoMain {
               --inventory-replicas N   inventory-service replicas, ports 3000, 3001, ... (default 2)
               --counter-replicas N     counter-service replicas, ports 3100, 3101, ... (default 2; 0 = none)
               --inventory-port P, --counter-port P, --lock-port P   first port of each (default 3000, 3100, 7001)
+              --monitoring             also start Prometheus on 127.0.0.1:9090 scraping every replica, with the chart's alert
+                                       rules, and Grafana with the chart's dashboard if grafana-server is installed
+              --prometheus-port P, --grafana-port P   (default 9090, 3300)
               --skip-build             (scripts/demo.sh only) use the jars already built
             """;
 
@@ -59,8 +66,17 @@ public final class DemoMain {
         switch (command) {
             case "run", "up" -> {
                 cluster.up();
-                boolean passed = !command.equals("run") || new Story(plan, cluster.lockNodes(), System.out).run();
+                Optional<String> grafana = Optional.empty();
+                if (options.monitoring) {
+                    Monitoring monitoring = new Monitoring(plan, SCRAPE_INTERVAL, line -> System.out.println("[demo] " + line));
+                    monitoring.startPrometheus(options.prometheusPort);
+                    grafana = monitoring.startGrafanaIfInstalled(options.grafanaPort, options.prometheusPort);
+                }
+                boolean passed = !command.equals("run") || new Story(plan, cluster.lockNodes(), System.out)
+                        .withPrometheus(prometheus(plan)).run();
                 Summary.print(plan, System.out);
+                Optional<String> grafanaUrl = grafana;
+                prometheus(plan).ifPresent(p -> Summary.printMonitoring(p.baseUrl(), grafanaUrl, root, System.out));
                 if (!passed) {
                     System.out.println();
                     System.out.println("Some steps FAILED (see the table); logs are in " + root.relativize(plan.runDir().resolve("logs")) + "/");
@@ -69,7 +85,8 @@ public final class DemoMain {
             }
             case "story" -> {
                 DemoPlan running = recorded(plan);
-                boolean passed = new Story(running, new LockNodes(running, line -> System.out.println("[demo] " + line)), System.out).run();
+                boolean passed = new Story(running, new LockNodes(running, line -> System.out.println("[demo] " + line)), System.out)
+                        .withPrometheus(prometheus(plan)).run();
                 return passed ? 0 : 1;
             }
             case "status" -> {
@@ -107,12 +124,22 @@ public final class DemoMain {
         }
     }
 
+    /** Scrape and rule evaluation interval of the demo's Prometheus: short, so a 30-second story draws curves. */
+    static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(2);
+
+    private static Optional<PrometheusApi> prometheus(DemoPlan plan) {
+        return Monitoring.runningPrometheus(plan).map(PrometheusApi::new);
+    }
+
     /** The plan as it is running: the ports of the replicas and lock nodes recorded in the run directory. */
     private static DemoPlan recorded(DemoPlan defaults) {
         List<Integer> inventory = new ArrayList<>();
         List<Integer> counter = new ArrayList<>();
         List<Integer> lock = new ArrayList<>();
         for (ProcessRecord record : DemoCluster.records(defaults)) {
+            if (Monitoring.isMonitoring(record)) {
+                continue;
+            }
             int port = Integer.parseInt(record.name().substring(record.name().lastIndexOf('-') + 1));
             if (record.name().startsWith("redis-")) {
                 lock.add(port);
@@ -138,12 +165,28 @@ public final class DemoMain {
         for (ProcessRecord record : records) {
             String port = record.name().substring(record.name().lastIndexOf('-') + 1);
             System.out.printf("%-16s pid %-8d %-8s %s%n", record.name(), record.pid(), record.isRunning() ? "running" : "stopped",
-                    Replicas.isReplica(record) ? DemoPlan.url(Integer.parseInt(port)) : "redis://127.0.0.1:" + port);
+                    Replicas.isReplica(record) || Monitoring.isMonitoring(record) ? DemoPlan.url(Integer.parseInt(port)) : "redis://127.0.0.1:" + port);
         }
+        prometheus(plan).ifPresent(prometheus -> {
+            try {
+                List<Map<String, Object>> targets = prometheus.activeTargets();
+                long up = targets.stream().filter(t -> "up".equals(t.get("health"))).count();
+                System.out.println("prometheus: " + up + " of " + targets.size() + " targets up; active alerts: "
+                        + String.join(", ", prometheus.alerts().stream().map(a -> labels(a).get("alertname") + " (" + a.get("state") + ")").toList()));
+            } catch (RuntimeException e) {
+                System.out.println("prometheus: not answering (" + e.getMessage() + ")");
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> labels(Map<String, Object> alert) {
+        return (Map<String, Object>) alert.get("labels");
     }
 
     /** Command-line options; replica counts are bounded so a typo cannot start a hundred JVMs. */
-    private record Options(int inventoryReplicas, int counterReplicas, int inventoryPort, int counterPort, int lockPort, List<String> args) {
+    private record Options(int inventoryReplicas, int counterReplicas, int inventoryPort, int counterPort, int lockPort,
+                           boolean monitoring, int prometheusPort, int grafanaPort, List<String> args) {
 
         static Options parse(List<String> args) {
             int inventory = 2;
@@ -151,6 +194,9 @@ public final class DemoMain {
             int inventoryPort = DemoPlan.FIRST_INVENTORY_PORT;
             int counterPort = DemoPlan.FIRST_COUNTER_PORT;
             int lockPort = DemoPlan.FIRST_LOCK_PORT;
+            boolean monitoring = false;
+            int prometheusPort = Monitoring.DEFAULT_PROMETHEUS_PORT;
+            int grafanaPort = Monitoring.DEFAULT_GRAFANA_PORT;
             List<String> positional = new ArrayList<>();
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
@@ -160,6 +206,9 @@ public final class DemoMain {
                     case "--inventory-port" -> inventoryPort = number(args, ++i, arg, 1024, 65000);
                     case "--counter-port" -> counterPort = number(args, ++i, arg, 1024, 65000);
                     case "--lock-port" -> lockPort = number(args, ++i, arg, 1024, 65000);
+                    case "--monitoring" -> monitoring = true;
+                    case "--prometheus-port" -> prometheusPort = number(args, ++i, arg, 1024, 65000);
+                    case "--grafana-port" -> grafanaPort = number(args, ++i, arg, 1024, 65000);
                     default -> {
                         if (arg.startsWith("--")) {
                             throw new IllegalArgumentException("unknown option " + arg);
@@ -168,7 +217,8 @@ public final class DemoMain {
                     }
                 }
             }
-            return new Options(inventory, counter, inventoryPort, counterPort, lockPort, positional);
+            return new Options(inventory, counter, inventoryPort, counterPort, lockPort, monitoring, prometheusPort, grafanaPort,
+                    positional);
         }
 
         int port() {

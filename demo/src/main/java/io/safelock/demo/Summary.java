@@ -51,6 +51,16 @@ final class Summary {
         out.println("  scripts/demo.sh status; scripts/demo.sh stop");
     }
 
+    static void printMonitoring(String prometheus, java.util.Optional<String> grafana, java.nio.file.Path root, PrintStream out) {
+        out.println();
+        out.println("Monitoring (scripts/demo.sh up --monitoring)");
+        out.println("  prometheus         " + prometheus + "/targets  " + prometheus + "/alerts  (rules: helm/safelock/rules/lock-alerts.yaml)");
+        out.println("  curl -s '" + prometheus + "/api/v1/query?query=sum%20by%20(pod)%20(rate(lock_acquire_seconds_count%5B1m%5D))'; echo");
+        out.println(grafana.map(url -> "  grafana            " + url + "  (dashboard 'Lock contention', folder safelock)")
+                .orElse("  grafana            not installed here: in your Grafana add a Prometheus datasource " + prometheus
+                        + " and import helm/safelock/dashboards/lock-contention.json"));
+    }
+
     private static String fivePorts(List<Integer> ports) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < 5; i++) {

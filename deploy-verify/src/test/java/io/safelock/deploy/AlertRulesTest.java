@@ -20,7 +20,8 @@ class AlertRulesTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    static final Set<String> REQUIRED_ALERTS = Set.of("LockHeldFarLongerThanTtl", "LockHoldHung", "LockLeaseLost", "LockQuorumFailures",
+    static final Set<String> REQUIRED_ALERTS = Set.of("LockHeldFarLongerThanTtl", "LockLeaseLost", "LockQuorumFailures",
+            "LockRedisNodeErrors", "LockHeldPastItsWork",
             "InventoryOversold", "CounterQueueStale");
 
     @Test

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
@@ -197,6 +198,32 @@ class ChartRenderTest {
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         assertThat(dashboard.getData().get("lock-contention.json")).isEqualTo(Project.read(Project.dashboard()));
         assertThat(m.names(Deployment.class)).doesNotContain("safelock-prometheus", "safelock-grafana");
+    }
+
+    @Test
+    void autoscalersAreOffByDefaultAndRenderedPerServiceWhenEnabled() {
+        Manifests defaults = Manifests.parse(Chart.template(Map.of()), "default values");
+        assertThat(defaults.all(HorizontalPodAutoscaler.class)).isEmpty();
+        assertThat(defaults.get(Deployment.class, "safelock-inventory-service").getSpec().getReplicas()).isEqualTo(2);
+
+        Manifests m = Manifests.parse(Chart.template(Map.of("inventory.autoscaling.enabled", "true",
+                "inventory.autoscaling.minReplicas", "3", "inventory.autoscaling.maxReplicas", "9",
+                "inventory.autoscaling.targetCPUUtilizationPercentage", "60")), "inventory autoscaling on");
+        HorizontalPodAutoscaler hpa = m.get(HorizontalPodAutoscaler.class, "safelock-inventory-service");
+        assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
+        assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("safelock-inventory-service");
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+        assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(9);
+        assertThat(hpa.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+            assertThat(metric.getResource().getName()).isEqualTo("cpu");
+            assertThat(metric.getResource().getTarget().getType()).isEqualTo("Utilization");
+            assertThat(metric.getResource().getTarget().getAverageUtilization()).isEqualTo(60);
+        });
+        assertThat(m.get(Deployment.class, "safelock-inventory-service").getSpec().getReplicas())
+                .as("the autoscaler owns the replica count").isNull();
+        assertThat(m.names(HorizontalPodAutoscaler.class)).containsExactly("safelock-inventory-service");
+        assertThat(m.get(Deployment.class, "safelock-counter-service").getSpec().getReplicas()).isEqualTo(2);
     }
 
     @Test

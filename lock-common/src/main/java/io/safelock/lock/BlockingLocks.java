@@ -1,12 +1,20 @@
 package io.safelock.lock;
 
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
- * The same locks for code on plain (worker or virtual) threads. Never call these on an event-loop
- * thread: they block until Redis answers.
+ * The same locks for code on plain (worker or virtual) threads, operation for operation. Never call
+ * these on an event-loop thread: they block until Redis answers. An interrupted caller stops waiting
+ * at once (a {@link CompletionException} around the {@link InterruptedException}, with the interrupt
+ * flag set again) and leaves nothing behind: a lease granted after it stopped waiting is released.
  */
 public final class BlockingLocks {
 
@@ -17,11 +25,24 @@ public final class BlockingLocks {
     }
 
     public Lease tryAcquire(LockName name, Duration ttl) {
-        return locks.tryAcquire(name, ttl).await().indefinitely();
+        return await(locks.tryAcquire(name, ttl));
+    }
+
+    public Lease tryAcquire(String name, Duration ttl) {
+        return await(locks.tryAcquire(name, ttl));
+    }
+
+    /** Waits up to the configured {@code lock.wait-timeout} with the configured {@code lock.lease-ttl}. */
+    public Lease acquire(LockName name) {
+        return await(locks.acquire(name));
     }
 
     public Lease acquire(LockName name, Duration ttl, Duration maxWait) {
-        return locks.acquire(name, ttl, maxWait).await().indefinitely();
+        return await(locks.acquire(name, ttl, maxWait));
+    }
+
+    public Lease acquire(String name, Duration ttl, Duration maxWait) {
+        return await(locks.acquire(name, ttl, maxWait));
     }
 
     /** See {@link DistributedLocks#inspect}. */
@@ -38,11 +59,16 @@ public final class BlockingLocks {
     }
 
     public void release(Lease lease) {
-        lease.release().await().indefinitely();
+        await(lease.release());
     }
 
     public Lease extend(Lease lease, Duration ttl) {
-        return lease.extend(ttl).await().indefinitely();
+        return await(lease.extend(ttl));
+    }
+
+    /** {@link #withLock(LockName, Duration, Duration, Function)} with the configured TTL and wait. */
+    public <T> T withLock(LockName name, Function<LockGuard, T> work) {
+        return withLock(name, locks.settings().leaseTtl(), locks.settings().waitTimeout(), work);
     }
 
     /**
@@ -61,7 +87,37 @@ public final class BlockingLocks {
             return result;
         } finally {
             keeper.stop();
-            lease.release().onFailure().recoverWithNull().await().indefinitely();
+            Uni<Void> release = lease.release(); // started already; runs to its end even if we stop waiting
+            await(release.onFailure().recoverWithNull());
+        }
+    }
+
+    public boolean quorumAvailable() {
+        return await(locks.quorumAvailable());
+    }
+
+    public Map<String, String> nodeStatus() {
+        return await(locks.nodeStatus());
+    }
+
+    /** Waits for the result; an interrupt cancels the subscription (so the operation cleans up after itself). */
+    private static <T> T await(Uni<T> operation) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Cancellable subscription = operation.subscribe().with(result::complete, result::completeExceptionally);
+        try {
+            return result.get();
+        } catch (InterruptedException interrupted) {
+            subscription.cancel();
+            Thread.currentThread().interrupt();
+            throw new CompletionException(interrupted);
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failed.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new CompletionException(failed.getCause());
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -33,18 +33,12 @@ public final class DistributedLocks implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DistributedLocks.class);
     private static final Duration MIN_TTL = Duration.ofMillis(10);
-    /**
-     * Attempts in a row that may fail for want of a quorum before acquire gives up: enough to ride out
-     * a blip, few enough that callers learn of an outage in a few node timeouts instead of at their deadline.
-     */
-    static final int UNAVAILABLE_ATTEMPTS = 3;
 
     private final Vertx vertx;
     private final LockSettings settings;
     private final LockMetrics metrics;
     private final Redlock redlock;
-    private final LocalLine line = new LocalLine();
-    private final ReleaseSignals signals = new ReleaseSignals();
+    private final Acquisitions acquisitions;
     private final List<ReleaseListener> listeners = new ArrayList<>();
     private final BlockingLocks blocking = new BlockingLocks(this);
     private final LockOwnership ownership;
@@ -58,10 +52,11 @@ public final class DistributedLocks implements AutoCloseable {
         List<RedisNode> nodes = settings.nodes().stream()
                 .map(address -> new RedisNode(vertx, address, settings, metrics::nodeError)).toList();
         this.redlock = new Redlock(nodes, settings);
-        this.ownership = new LockOwnership(nodes, redlock.quorum(), settings.keyPrefix());
+        this.ownership = new LockOwnership(nodes, redlock.quorum(), settings.keyPrefix(), settings.nodeTimeout());
+        this.acquisitions = new Acquisitions(this, settings, metrics, redlock);
         metrics.nodes(nodes.stream().map(RedisNode::name).toList());
         for (var address : settings.nodes()) {
-            listeners.add(new ReleaseListener(vertx, address, settings, redlock.channel(), signals::released));
+            listeners.add(new ReleaseListener(vertx, address, settings, redlock.channel(), acquisitions::released));
         }
         listeners.forEach(ReleaseListener::start);
         // open the connections now, so the first lock requests do not pay for TCP and HELLO within their node timeout
@@ -87,7 +82,11 @@ public final class DistributedLocks implements AutoCloseable {
 
     // ---------------------------------------------------------------- acquire
 
-    /** One attempt: the lease, or {@link LockBusyException} / {@link QuorumUnavailableException}. */
+    /**
+     * One attempt: the lease, or {@link LockBusyException} / {@link QuorumUnavailableException} /
+     * {@link NodeSetMismatchException}. A caller that cancels leaves nothing behind: an attempt already
+     * sent completes, and its lease is released.
+     */
     public Uni<Lease> tryAcquire(LockName name, Duration ttl) {
         return tryAcquire(name, ttl, "");
     }
@@ -96,32 +95,7 @@ public final class DistributedLocks implements AutoCloseable {
     public Uni<Lease> tryAcquire(LockName name, Duration ttl, String label) {
         requireName(name);
         requireTtl(ttl);
-        return Uni.createFrom().deferred(() -> {
-            long started = System.nanoTime();
-            LocalLine.Turn turn = line.tryEnter(name.value());
-            if (turn == null) {
-                metrics.acquireFinished(name.group(), Outcome.BUSY, since(started));
-                LockEvents.failed(name.value(), "lock", holder(label), "busy", since(started).toMillis(), 0, Map.of());
-                return Uni.createFrom().failure(new LockBusyException(name, Duration.ofMillis(-1)));
-            }
-            String token = newToken();
-            return redlock.attempt(name, token, token, ttl, false).map(attempt -> switch (attempt) {
-                case Redlock.Attempt.Granted granted -> granted(name, token, token, ttl, granted, turn, started, label, 1);
-                case Redlock.Attempt.Busy busy -> {
-                    turn.leave();
-                    metrics.contended(name.group());
-                    metrics.acquireFinished(name.group(), Outcome.BUSY, since(started));
-                    LockEvents.failed(name.value(), "lock", holder(label), "busy", since(started).toMillis(), 1, Map.of());
-                    throw new LockBusyException(name, Duration.ofMillis(busy.heldForMs()));
-                }
-                case Redlock.Attempt.Unavailable unavailable -> {
-                    turn.leave();
-                    LockEvents.failed(name.value(), "lock", holder(label), "quorum_unavailable", since(started).toMillis(), 1,
-                            unavailable.failedNodes());
-                    throw unavailable(name, unavailable, started);
-                }
-            }).onCancellation().invoke(turn::leave);
-        });
+        return acquisitions.tryAcquire(name, ttl, label == null ? "" : label);
     }
 
     public Uni<Lease> tryAcquire(String name, Duration ttl) {
@@ -136,8 +110,9 @@ public final class DistributedLocks implements AutoCloseable {
     /**
      * Waits up to {@code maxWait} for the lock: behind earlier callers of this process first, then
      * retrying against Redis with exponential backoff and full jitter, woken early by releases.
-     * Fails with {@link LockWaitTimeoutException} when the lock stayed busy until the deadline, or
-     * {@link QuorumUnavailableException} when a quorum of nodes failed to answer on several attempts in a row.
+     * Fails with {@link LockWaitTimeoutException} when the lock stayed busy until the deadline,
+     * {@link QuorumUnavailableException} when a quorum of nodes failed to answer on several attempts in a
+     * row, or {@link NodeSetMismatchException}. A caller that cancels leaves nothing behind.
      */
     public Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait) {
         return acquire(name, ttl, maxWait, "");
@@ -149,28 +124,13 @@ public final class DistributedLocks implements AutoCloseable {
         requireTtl(ttl);
         requireWait(maxWait);
         return Uni.createFrom().deferred(() -> {
-            Attempts attempts = new Attempts(name, ttl, System.nanoTime(), maxWait, label);
-            metrics.waiting(name.group(), 1);
             java.util.concurrent.atomic.AtomicInteger here = waitingHere.computeIfAbsent(name.value(), n -> new java.util.concurrent.atomic.AtomicInteger());
             here.incrementAndGet();
-            return line.enter(name.value(), maxWait, attempts)
-                    .flatMap(turn -> {
-                        if (turn == null) {
-                            return Uni.createFrom().failure(timeout(attempts));
-                        }
-                        if (turn.grant() instanceof HandedOver handed) {
-                            // the holder before us took the lock over on our behalf: no round trip of our own
-                            return Uni.createFrom().item(granted(name, handed.token(), attempts.waiter, ttl, handed.granted(), turn, attempts.started,
-                                    attempts.label, attempts.count));
-                        }
-                        return contend(attempts, turn).onCancellation().invoke(turn::leave);
-                    })
-                    .onTermination().invoke(() -> {
-                        metrics.waiting(name.group(), -1);
-                        if (here.decrementAndGet() == 0) {
-                            waitingHere.remove(name.value(), here);
-                        }
-                    });
+            return acquisitions.acquire(name, ttl, maxWait, label == null ? "" : label).onTermination().invoke(() -> {
+                if (here.decrementAndGet() == 0) {
+                    waitingHere.remove(name.value(), here);
+                }
+            });
         });
     }
 
@@ -178,109 +138,10 @@ public final class DistributedLocks implements AutoCloseable {
         return acquire(LockName.parse(name), ttl, maxWait);
     }
 
-    /** A lock taken over in Redis for the next waiter of this process, straight from the releasing lease. */
-    private record HandedOver(String token, Redlock.Attempt.Granted granted) {
-    }
-
-    /** State of one waiting caller. */
-    private final class Attempts {
-        final LockName name;
-        final Duration ttl;
-        final long started;
-        final long deadline;
-        final String waiter = newToken();
-        final String label;
-        String token;
-        int count;
-        boolean reserved;
-        /** The last attempt failed for want of a quorum (not because the lock was held). */
-        Redlock.Attempt.Unavailable lastUnavailable;
-        int unavailableInARow;
-
-        Attempts(LockName name, Duration ttl, long started, Duration maxWait, String label) {
-            this.name = name;
-            this.label = label == null ? "" : label;
-            this.ttl = ttl;
-            this.started = started;
-            this.deadline = started + maxWait.toNanos();
-        }
-
-        boolean shouldReserve() {
-            return settings.reserveAfterAttempts() > 0 && count >= settings.reserveAfterAttempts();
-        }
-
-        Duration backoff() {
-            // full jitter: uniform in [0, min(max, initial * 2^n)]
-            long capNanos = Math.min(settings.maxBackoff().toNanos(),
-                    settings.initialBackoff().toNanos() << Math.min(20, Math.max(0, count - 1)));
-            return Duration.ofNanos(ThreadLocalRandom.current().nextLong(capNanos + 1));
-        }
-
-        Duration left() {
-            return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        }
-    }
-
-    private Uni<Lease> contend(Attempts a, LocalLine.Turn turn) {
-        boolean reserve = a.shouldReserve();
-        a.reserved |= reserve;
-        a.count++;
-        long stamp = signals.stamp();
-        a.token = newToken();
-        return redlock.attempt(a.name, a.token, a.waiter, a.ttl, reserve).flatMap(attempt -> switch (attempt) {
-            case Redlock.Attempt.Granted granted -> Uni.createFrom().item(granted(a.name, a.token, a.waiter, a.ttl, granted, turn, a.started,
-                    a.label, a.count));
-            case Redlock.Attempt.Busy busy -> {
-                a.lastUnavailable = null;
-                a.unavailableInARow = 0;
-                metrics.contended(a.name.group());
-                LOG.debugf("Lock %s busy (attempt %d, holder has %d ms left)", a.name, a.count, busy.heldForMs());
-                yield retryOrGiveUp(a, turn, busy.heldForMs(), stamp);
-            }
-            case Redlock.Attempt.Unavailable unavailable -> {
-                a.lastUnavailable = unavailable;
-                a.unavailableInARow++;
-                LOG.debugf("Lock %s: quorum unavailable on attempt %d: %s", a.name, a.count, unavailable.failedNodes());
-                yield retryOrGiveUp(a, turn, -1, stamp);
-            }
-        });
-    }
-
-    private Uni<Lease> retryOrGiveUp(Attempts a, LocalLine.Turn turn, long heldForMs, long stamp) {
-        Duration left = a.left();
-        if (left.isZero() || a.unavailableInARow >= UNAVAILABLE_ATTEMPTS) {
-            turn.leave();
-            if (a.reserved) {
-                // drop our reservation so it does not block others
-                redlock.releaseIgnoringFailures(a.name, a.token, a.waiter).subscribe().with(ignored -> { });
-            }
-            LockEvents.failed(a.name.value(), "lock", holder(a.label), a.lastUnavailable != null ? "quorum_unavailable" : "timeout",
-                    since(a.started).toMillis(), a.count, a.lastUnavailable != null ? a.lastUnavailable.failedNodes() : Map.of());
-            return Uni.createFrom().failure(a.lastUnavailable != null
-                    ? unavailable(a.name, a.lastUnavailable, a.started) : timeout(a));
-        }
-        Duration pause = a.backoff();
-        if (heldForMs > 0 && heldForMs + 1 < pause.toMillis()) {
-            pause = Duration.ofMillis(heldForMs + 1); // the holder's lease ends sooner: try then
-        }
-        if (pause.compareTo(left) > 0) {
-            pause = left;
-        }
-        // Vert.x (Mutiny's scheduler under Quarkus) refuses timers under 1 ms, and a refused timer never fires
-        pause = atLeastOneMilli(pause);
-        if (a.lastUnavailable != null) {
-            // nodes are failing: no release will be announced, so just back off
-            return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                    .flatMap(ignored -> contend(a, turn));
-        }
-        return signals.sleep(a.name.value(), pause, stamp)
-                .flatMap(ignored -> contend(a, turn));
-    }
-
-    private Lease granted(LockName name, String token, String waiter, Duration ttl, Redlock.Attempt.Granted granted,
-                          LocalLine.Turn turn, long started, String label, int attempts) {
+    Lease granted(LockName name, String token, String waiter, Duration ttl, Redlock.Attempt.Granted granted,
+                  LocalLine<Acquisitions.Waiter, Acquisitions.HandedOver>.Turn turn, long started, String label, int attempts) {
         Lease lease = new Lease(this, name, token, waiter, granted.fencingToken(), granted.validUntilNanos(), ttl, turn);
-        Duration waited = since(started);
+        Duration waited = Acquisitions.since(started);
         metrics.acquireFinished(name.group(), Outcome.ACQUIRED, waited);
         metrics.waited(name.group(), waited);
         metrics.holding(name.group(), 1);
@@ -299,8 +160,9 @@ public final class DistributedLocks implements AutoCloseable {
             if (System.nanoTime() >= lease.validUntilNanos() && lease.expireLocally()) {
                 LOG.infof("Lease on lock %s (fencing token %d) expired without release", lease.name(), lease.fencingToken());
                 metrics.holding(lease.name().group(), -1);
-                metrics.held(lease.name().group(), since(lease.acquiredNanos()));
+                metrics.held(lease.name().group(), Acquisitions.since(lease.acquiredNanos()));
                 metrics.holdEnded(lease);
+                ownership.forget(lease);
                 lease.turn().leave();
             } else if (lease.isValid()) {
                 expireLocallyAt(lease); // extended meanwhile
@@ -308,66 +170,36 @@ public final class DistributedLocks implements AutoCloseable {
         }));
     }
 
-    private LockWaitTimeoutException timeout(Attempts a) {
-        metrics.acquireFinished(a.name.group(), Outcome.TIMEOUT, since(a.started));
-        LOG.debugf("Gave up on lock %s after %d attempts", a.name, a.count);
-        return new LockWaitTimeoutException(a.name, a.count, since(a.started));
-    }
-
-    private QuorumUnavailableException unavailable(LockName name, Redlock.Attempt.Unavailable unavailable, long started) {
-        metrics.quorumFailure(name.group());
-        metrics.acquireFinished(name.group(), Outcome.ERROR, since(started));
-        return new QuorumUnavailableException(name, redlock.quorum(), settings.nodes().size(), unavailable.failedNodes());
-    }
-
     // ---------------------------------------------------------------- release and extend
 
+    /** Starts the release at once and runs it to its end, whether or not the returned Uni is still listened to. */
     Uni<Void> release(Lease lease) {
         vertx.cancelTimer(lease.expiryTimer()); // a busy process would otherwise keep one timer per released lease for a TTL
         metrics.holding(lease.name().group(), -1);
-        metrics.held(lease.name().group(), since(lease.acquiredNanos()));
+        metrics.held(lease.name().group(), Acquisitions.since(lease.acquiredNanos()));
         metrics.holdEnded(lease);
-        if (line.nextWaiting(lease.name().value()) instanceof Attempts next && lease.isValidIgnoringRelease()) {
-            return handOver(lease, next);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ownership.recorded(lease).flatMap(recorded -> acquisitions.release(lease)).subscribe().with(
+                owned -> {
+                    released(lease, owned, null);
+                    done.complete(null);
+                },
+                failure -> {
+                    released(lease, 0, failure);
+                    done.complete(null);
+                });
+        return Uni.createFrom().completionStage(done);
+    }
+
+    /** @param owned nodes on which the key was still ours; -1 when handed over to a local waiter */
+    private void released(Lease lease, int owned, Throwable failure) {
+        if (owned < 0) {
+            LockEvents.released(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS,
+                    Acquisitions.since(lease.acquiredNanos()).toMillis(), true);
+            return;
         }
-        return redlock.release(lease.name(), lease.token(), lease.waiter())
-                .onItemOrFailure().transform((owned, failure) -> {
-                    lease.turn().leave();
-                    released(lease, owned, failure);
-                    return null;
-                });
-    }
-
-    /**
-     * Someone in this process waits for the lock: take it over for them in one round trip (the key goes
-     * from this lease's token to theirs, with a new fencing token) instead of a release and then their
-     * acquire. A waiter of another process that reserved the next turn still gets it: then this is a
-     * plain release.
-     */
-    private Uni<Void> handOver(Lease lease, Attempts next) {
-        String token = newToken();
-        return redlock.attempt(lease.name(), token, next.waiter, next.ttl, false, lease.token())
-                .flatMap(attempt -> {
-                    if (attempt instanceof Redlock.Attempt.Granted granted) {
-                        LOG.debugf("Handed lock %s over within this process (fencing token %d -> %d)",
-                                lease.name(), lease.fencingToken(), granted.fencingToken());
-                        if (lease.turn().leave(next, new HandedOver(token, granted))) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        // the waiter gave up in the meantime: undo the take-over
-                        return redlock.releaseIgnoringFailures(lease.name(), token, next.waiter).replaceWithVoid();
-                    }
-                    return redlock.release(lease.name(), lease.token(), lease.waiter())
-                            .onItemOrFailure().transform((owned, failure) -> {
-                                lease.turn().leave();
-                                return null;
-                            });
-                });
-    }
-
-    private void released(Lease lease, Integer owned, Throwable failure) {
-        LockEvents.released(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS, since(lease.acquiredNanos()).toMillis(),
-                failure == null && owned >= redlock.quorum());
+        LockEvents.released(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS,
+                Acquisitions.since(lease.acquiredNanos()).toMillis(), failure == null && owned >= redlock.quorum());
         if (failure != null || owned < redlock.quorum()) {
             metrics.expiredRelease(lease.name().group());
             LOG.infof("Released lock %s (fencing token %d) after its lease had expired or was taken over%s",
@@ -382,6 +214,11 @@ public final class DistributedLocks implements AutoCloseable {
         LOG.infof("Release of lock %s (fencing token %d) came after its lease had expired", lease.name(), lease.fencingToken());
     }
 
+    /**
+     * Fails with {@link LeaseLostException} when the key is gone or another holder has it, or the
+     * extension took longer than the lease; with {@link QuorumUnavailableException} when too few nodes
+     * answered (the lease may still be held: worth another try while it is valid).
+     */
     Uni<Lease> extend(Lease lease, Duration ttl) {
         return redlock.extend(lease.name(), lease.token(), ttl).map(extension -> switch (extension) {
             case Redlock.Extension.Extended extended -> {
@@ -394,6 +231,10 @@ public final class DistributedLocks implements AutoCloseable {
             case Redlock.Extension.Lost lost -> {
                 metrics.extended(lease.name().group(), false);
                 throw new LeaseLostException(lease.name(), lease.fencingToken(), lost.reason());
+            }
+            case Redlock.Extension.Unanswered unanswered -> {
+                metrics.extended(lease.name().group(), false);
+                throw new QuorumUnavailableException(lease.name(), redlock.quorum(), settings.nodes().size(), unanswered.failedNodes());
             }
         });
     }
@@ -441,6 +282,8 @@ public final class DistributedLocks implements AutoCloseable {
         return keeper;
     }
 
+    // ---------------------------------------------------------------- health
+
     // ---------------------------------------------------------------- inspect
 
     /**
@@ -458,12 +301,6 @@ public final class DistributedLocks implements AutoCloseable {
     public Uni<Boolean> isLocked(LockName name) {
         return inspect(name).map(LockInfo::locked);
     }
-
-    private static String holder(String label) {
-        return LockOwner.thisProcess(label).display();
-    }
-
-    // ---------------------------------------------------------------- health
 
     /** PINGs every node: host:port → "up" or why not. For readiness checks. */
     public Uni<Map<String, String>> nodeStatus() {
@@ -519,12 +356,4 @@ public final class DistributedLocks implements AutoCloseable {
         return duration.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : duration;
     }
 
-    private static String newToken() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
-    }
-
-    private static Duration since(long startedNanos) {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
-    }
 }

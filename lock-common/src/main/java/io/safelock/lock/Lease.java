@@ -21,13 +21,15 @@ public final class Lease {
     private final long acquiredNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile boolean expired;
-    private final LocalLine.Turn turn;
+    /** This process's turn for the name: left when the lease ends, so the next local caller may go. */
+    private final LocalLine<Acquisitions.Waiter, Acquisitions.HandedOver>.Turn turn;
+    private volatile boolean lost;
     private volatile long validUntilNanos;
     private volatile Duration ttl;
     private volatile long expiryTimer = -1;
 
     Lease(DistributedLocks locks, LockName name, String token, String waiter, long fencingToken, long validUntilNanos,
-          Duration ttl, LocalLine.Turn turn) {
+          Duration ttl, LocalLine<Acquisitions.Waiter, Acquisitions.HandedOver>.Turn turn) {
         this.locks = locks;
         this.name = name;
         this.token = token;
@@ -67,12 +69,15 @@ public final class Lease {
         return Instant.now().plus(remaining());
     }
 
-    /** Not released and still inside its validity time. */
+    /** Not released, not known to be lost, and still inside its validity time. */
     public boolean isValid() {
-        return !finished.get() && System.nanoTime() < validUntilNanos;
+        return !finished.get() && !lost && System.nanoTime() < validUntilNanos;
     }
 
-    /** Deletes the key where this lease still owns it; never touches a later holder's key. Idempotent. */
+    /**
+     * Deletes the key where this lease still owns it; never touches a later holder's key. Idempotent.
+     * The release starts at once and runs to its end even if the returned Uni is cancelled.
+     */
     public Uni<Void> release() {
         if (!finished.compareAndSet(false, true)) {
             if (expired) {
@@ -106,7 +111,7 @@ public final class Lease {
 
     /** Inside its validity time (release() has already marked it finished when this is asked). */
     boolean isValidIgnoringRelease() {
-        return !expired && System.nanoTime() < validUntilNanos;
+        return !expired && !lost && System.nanoTime() < validUntilNanos;
     }
 
     long validUntilNanos() {
@@ -122,8 +127,13 @@ public final class Lease {
         return acquiredNanos;
     }
 
-    LocalLine.Turn turn() {
+    LocalLine<Acquisitions.Waiter, Acquisitions.HandedOver>.Turn turn() {
         return turn;
+    }
+
+    /** An extension was refused or the validity ran out while work held it. */
+    void markLost() {
+        lost = true;
     }
 
     /** Marks the lease finished without talking to Redis (it expired locally); true the first time. */

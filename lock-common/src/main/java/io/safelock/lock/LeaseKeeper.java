@@ -7,7 +7,9 @@ import org.jboss.logging.Logger;
 /**
  * Keeps a lease alive while work runs: extends it each time {@code renewFraction} of its TTL has
  * passed, and declares it lost when an extension is refused or the validity time runs out before an
- * extension gets through (a stalled node must not let the work run on without a lock).
+ * extension gets through (a stalled node must not let the work run on without a lock). An extension
+ * that fails for want of answers (a node slow or briefly away) is tried again while validity is left:
+ * one late answer must not cost a lease that has most of its time ahead of it.
  */
 final class LeaseKeeper {
 
@@ -54,7 +56,24 @@ final class LeaseKeeper {
         }
         lease.extend(lease.ttl()).subscribe().with(
                 extended -> schedule(),
-                failure -> lose(failure instanceof LeaseLostException lost ? reasonOf(lost) : failure.toString()));
+                failure -> {
+                    if (failure instanceof QuorumUnavailableException unanswered && lease.isValid()) {
+                        LOG.debugf("Extension of lock %s unanswered (%s); trying again while %d ms of validity are left",
+                                lease.name(), unanswered.failedNodes(), lease.remaining().toMillis());
+                        retrySoon();
+                    } else {
+                        lose(failure instanceof LeaseLostException lost ? reasonOf(lost) : failure.toString());
+                    }
+                });
+    }
+
+    /** Another extension shortly; the expiry timer set by {@link #schedule()} still ends it when validity runs out. */
+    private synchronized void retrySoon() {
+        if (stopped) {
+            return;
+        }
+        long pause = Math.max(5, Math.min((long) (lease.ttl().toMillis() * renewFraction / 4), lease.remaining().toMillis() / 4));
+        renewTimer = vertx.setTimer(pause, id -> renew());
     }
 
     private void lose(String reason) {

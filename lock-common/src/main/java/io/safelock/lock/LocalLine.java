@@ -10,14 +10,20 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A first-come first-served line per lock name inside this process. Only the caller at the front talks
  * to Redis; the others wait here at no cost to Redis, and a release in this process hands the turn
  * straight to the next in line. So many local waiters never hammer Redis, and none of them starves.
+ *
+ * <p>Every change of a waiter (handed its turn, gave up, cancelled) happens under this line's monitor,
+ * so a turn is never handed to a waiter that already left, and never lost between the two.
+ *
+ * @param <S> what a waiter wants (so the holder before it can take the lock over on its behalf)
+ * @param <G> a grant: the lock already taken over in Redis for the waiter
  */
-final class LocalLine {
+final class LocalLine<S, G> {
 
     /**
      * The right to contend for, and then hold, one lock name in this process. Leaving twice is harmless.
@@ -25,54 +31,61 @@ final class LocalLine {
      */
     final class Turn {
         private final String name;
+        private final G grant;
         private final AtomicBoolean left = new AtomicBoolean();
-        private Object grant;
 
-        private Turn(String name) {
+        private Turn(String name, G grant) {
             this.name = name;
+            this.grant = grant;
         }
 
-        Object grant() {
+        /** The lock taken over for this turn's waiter, or null. */
+        G grant() {
             return grant;
         }
 
         void leave() {
             if (left.compareAndSet(false, true)) {
-                handOver(name, null, null);
+                pass(name, null, null);
             }
         }
 
         /**
-         * Leaves, handing {@code grant} to the next waiter if that is still the one whose spec is
-         * {@code grantFor}; false if nobody took the grant (the caller must undo it).
+         * Leaves, handing {@code grant} to the next waiter if that is {@code grantFor}; false if nobody
+         * took the grant (the caller must undo it).
          */
-        boolean leave(Object grantFor, Object grant) {
-            return left.compareAndSet(false, true) && handOver(name, grantFor, grant);
+        boolean leave(S grantFor, G grant) {
+            return left.compareAndSet(false, true) && pass(name, grantFor, grant);
         }
     }
 
-    private static final int WAITING = 0;
-    private static final int HANDED = 1;
-    private static final int GAVE_UP = 2;
-
-    private static final class Waiter {
-        final AtomicInteger state = new AtomicInteger(WAITING);
-        final Object spec;
-        UniEmitter<? super Turn> emitter;
-        Turn turn;
+    private final class Waiter {
+        final S spec;
+        final UniEmitter<? super Turn> emitter;
         ScheduledFuture<?> timer;
+        /** Handed a turn or gone: no longer in the line. */
+        boolean done;
+        /** The turn it was handed, if it was. */
+        Turn turn;
 
-        Waiter(Object spec) {
+        Waiter(S spec, UniEmitter<? super Turn> emitter) {
             this.spec = spec;
+            this.emitter = emitter;
         }
     }
 
-    private static final class Line {
+    private final class Line {
         boolean taken;
         final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     }
 
     private final Map<String, Line> lines = new HashMap<>();
+    private final Consumer<Turn> abandoned;
+
+    /** @param abandoned told of a turn handed to a waiter whose subscriber had gone (it must undo a grant and leave) */
+    LocalLine(Consumer<Turn> abandoned) {
+        this.abandoned = abandoned;
+    }
 
     /** The turn now, or null if someone in this process holds or is acquiring the lock. */
     synchronized Turn tryEnter(String name) {
@@ -81,86 +94,115 @@ final class LocalLine {
             return null;
         }
         line.taken = true;
-        return new Turn(name);
+        return new Turn(name, null);
     }
 
-    /**
-     * The turn when it comes, or null once {@code maxWait} has passed. {@code spec} describes what this
-     * waiter wants, so that the holder before it can take the lock over on its behalf.
-     */
-    Uni<Turn> enter(String name, Duration maxWait, Object spec) {
-        Waiter waiter = new Waiter(spec);
+    /** The turn when it comes, or null once {@code maxWait} has passed or {@link #giveUp} was called. */
+    Uni<Turn> enter(String name, Duration maxWait, S spec) {
+        java.util.concurrent.atomic.AtomicReference<Waiter> self = new java.util.concurrent.atomic.AtomicReference<>();
         return Uni.createFrom().<Turn>emitter(emitter -> {
-            waiter.emitter = emitter;
+            Waiter waiter = new Waiter(spec, emitter);
+            self.set(waiter);
+            Turn now = null;
             synchronized (this) {
                 Line line = lines.computeIfAbsent(name, n -> new Line());
                 if (!line.taken) {
                     line.taken = true;
-                    waiter.state.set(HANDED);
+                    waiter.done = true;
+                    now = new Turn(name, null);
                 } else {
                     line.waiters.addLast(waiter);
                 }
             }
-            if (waiter.state.get() == HANDED) {
-                emitter.complete(new Turn(name));
+            if (now != null) {
+                emitter.complete(now);
                 return;
             }
-            waiter.timer = Infrastructure.getDefaultWorkerPool().schedule(() -> {
-                if (waiter.state.compareAndSet(WAITING, GAVE_UP)) {
-                    remove(name, waiter);
-                    emitter.complete(null);
-                }
-            }, DistributedLocks.atLeastOneMilli(maxWait).toMillis(), TimeUnit.MILLISECONDS);
-        }).onCancellation().invoke(() -> {
-            if (waiter.state.compareAndSet(WAITING, GAVE_UP)) {
-                remove(name, waiter);
-            } else if (waiter.turn != null) {
-                waiter.turn.leave(); // handed over, but the caller stopped listening first
+            ScheduledFuture<?> timer = Infrastructure.getDefaultWorkerPool().schedule(() -> giveUp(name, spec),
+                    DistributedLocks.atLeastOneMilli(maxWait).toMillis(), TimeUnit.MILLISECONDS);
+            synchronized (this) {
+                waiter.timer = timer;
             }
-            cancelTimer(waiter);
+        }).onCancellation().invoke(() -> {
+            Waiter waiter = self.get();
+            if (waiter == null) {
+                return;
+            }
+            Turn handed;
+            synchronized (this) {
+                if (!waiter.done) {
+                    remove(name, waiter);
+                    return;
+                }
+                handed = waiter.turn;
+            }
+            if (handed != null) {
+                abandoned.accept(handed); // handed over, but the subscriber had stopped listening
+            }
         });
     }
 
-    private synchronized void remove(String name, Waiter waiter) {
+    /** The waiter with {@code spec} leaves the line (its turn, should it come, is null); no-op if it has its turn. */
+    void giveUp(String name, S spec) {
+        Waiter gone = null;
+        synchronized (this) {
+            Line line = lines.get(name);
+            if (line != null) {
+                for (Waiter waiter : line.waiters) {
+                    if (waiter.spec == spec) {
+                        gone = waiter;
+                        break;
+                    }
+                }
+                if (gone != null) {
+                    remove(name, gone);
+                }
+            }
+        }
+        if (gone != null) {
+            gone.emitter.complete(null);
+        }
+    }
+
+    /** Under the monitor: takes a waiting waiter out of the line. */
+    private void remove(String name, Waiter waiter) {
+        waiter.done = true;
         Line line = lines.get(name);
         if (line != null) {
             line.waiters.remove(waiter);
         }
+        cancelTimer(waiter);
     }
 
     /** The spec of the first caller waiting for {@code name}, or null. */
-    synchronized Object nextWaiting(String name) {
+    synchronized S nextWaiting(String name) {
         Line line = lines.get(name);
         Waiter first = line == null ? null : line.waiters.peekFirst();
-        return first == null || first.state.get() != WAITING ? null : first.spec;
+        return first == null ? null : first.spec;
     }
 
-    private boolean handOver(String name, Object grantFor, Object grant) {
-        while (true) {
-            Waiter next;
-            synchronized (this) {
-                Line line = lines.get(name);
-                next = line == null ? null : line.waiters.pollFirst();
-                if (next == null) {
-                    lines.remove(name);
-                    return false;
-                }
+    private boolean pass(String name, S grantFor, G grant) {
+        Waiter next;
+        Turn turn;
+        boolean granted;
+        synchronized (this) {
+            Line line = lines.get(name);
+            next = line == null ? null : line.waiters.pollFirst();
+            if (next == null) {
+                lines.remove(name);
+                return false;
             }
-            if (next.state.compareAndSet(WAITING, HANDED)) {
-                cancelTimer(next);
-                next.turn = new Turn(name);
-                boolean granted = grant != null && next.spec == grantFor;
-                if (granted) {
-                    next.turn.grant = grant;
-                }
-                next.emitter.complete(next.turn);
-                return granted;
-            }
-            // that waiter gave up meanwhile: offer the turn to the one behind it
+            granted = grant != null && next.spec == grantFor;
+            turn = new Turn(name, granted ? grant : null);
+            next.done = true;
+            next.turn = turn;
+            cancelTimer(next);
         }
+        next.emitter.complete(turn);
+        return granted;
     }
 
-    private static void cancelTimer(Waiter waiter) {
+    private static void cancelTimer(LocalLine<?, ?>.Waiter waiter) {
         ScheduledFuture<?> timer = waiter.timer;
         if (timer != null) {
             timer.cancel(false);

@@ -9,7 +9,12 @@ public final class LockBusyException extends LockException {
     private final Duration heldFor;
 
     public LockBusyException(LockName lockName, Duration heldFor) {
-        super("Lock '" + lockName + "' is held by another owner"
+        this(lockName, heldFor, "held by another owner");
+    }
+
+    /** @param reason why the one attempt did not get the lock, e.g. "held by another owner" */
+    public LockBusyException(LockName lockName, Duration heldFor, String reason) {
+        super("Lock '" + lockName + "' not granted: " + reason
                 + (heldFor.isNegative() ? "" : " (its lease runs " + heldFor.toMillis() + " ms more)"), null);
         this.lockName = lockName;
         this.heldFor = heldFor;

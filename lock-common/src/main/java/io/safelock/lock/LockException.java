@@ -2,7 +2,7 @@ package io.safelock.lock;
 
 /** Every way a lock operation fails; each subtype says what happened and carries the facts. */
 public abstract sealed class LockException extends RuntimeException
-        permits LockBusyException, LockWaitTimeoutException, QuorumUnavailableException, LeaseLostException {
+        permits LockBusyException, LockWaitTimeoutException, QuorumUnavailableException, LeaseLostException, NodeSetMismatchException {
 
     protected LockException(String message, Throwable cause) {
         super(message, cause, cause != null, false);

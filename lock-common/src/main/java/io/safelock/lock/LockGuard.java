@@ -3,6 +3,7 @@ package io.safelock.lock;
 import io.smallrye.mutiny.Uni;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Handed to the work inside {@code withLock}: the lease, its fencing token, and news of its loss. The
@@ -38,9 +39,12 @@ public final class LockGuard {
         }
     }
 
-    /** Emits when the lease is lost; never emits if the work finishes first. */
+    /**
+     * Emits when the lease is lost; never emits if the work finishes first. Each subscriber gets its own
+     * view: cancelling it does not touch the guard.
+     */
     public Uni<LeaseLostException> whenLost() {
-        return Uni.createFrom().completionStage(lost);
+        return Uni.createFrom().completionStage(() -> lost.thenApply(Function.identity()));
     }
 
     /** Runs {@code callback} once, when the lease is lost (at once if it already is). */
@@ -49,6 +53,7 @@ public final class LockGuard {
     }
 
     boolean markLost(String reason) {
+        lease.markLost();
         return lost.complete(new LeaseLostException(lease.name(), lease.fencingToken(), reason));
     }
 

@@ -13,10 +13,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The owner record stored beside each lock key ({@code <lock key>:owner}, a hash with the same TTL):
- * written right after a grant, renewed with each extension, expiring with the lease. And
+ * written right after a grant, renewed with each extension, deleted by the release script with the lock
+ * key (and expiring with the lease otherwise). And
  * {@link #inspect}: what a quorum of nodes says about a lock.
  */
 final class LockOwnership {
@@ -29,10 +31,13 @@ final class LockOwnership {
             """);
 
     private final List<RedisNode> nodes;
+    private final Map<Lease, CompletableFuture<Void>> recording = new java.util.concurrent.ConcurrentHashMap<>();
     private final int quorum;
+    private final Duration nodeTimeout;
     private final String keyPrefix;
 
-    LockOwnership(List<RedisNode> nodes, int quorum, String keyPrefix) {
+    LockOwnership(List<RedisNode> nodes, int quorum, String keyPrefix, Duration nodeTimeout) {
+        this.nodeTimeout = nodeTimeout;
         this.nodes = nodes;
         this.quorum = quorum;
         this.keyPrefix = keyPrefix;
@@ -50,18 +55,39 @@ final class LockOwnership {
      * Best effort, off the lock's critical path: plain HSET and PEXPIRE pipelined right after the grant
      * (no script, so a grant or hand-over stays one script call). The record names its lease token and
      * {@link #inspect} trusts it only where that token holds the lock, so a stale record (an old holder's
-     * late write, a record outliving a release until its TTL) never names the wrong holder; at worst the
-     * holder shows as unknown.
+     * late write after a release) never names the wrong holder; at worst the holder shows as unknown.
      */
     void record(Lease lease, LockOwner owner) {
         String key = ownerKey(lease.name());
         Request hset = Request.cmd(Command.HSET).arg(key).arg("token").arg(lease.token()).arg("service").arg(owner.service())
                 .arg("replica").arg(owner.replica()).arg("host").arg(owner.host()).arg("label").arg(owner.label())
                 .arg("since").arg(Long.toString(Instant.now().toEpochMilli())).arg("fence").arg(Long.toString(lease.fencingToken()));
+        Request pexpire = Request.cmd(Command.PEXPIRE).arg(key).arg(Long.toString(lease.ttl().toMillis()));
+        List<CompletableFuture<?>> sent = new ArrayList<>();
         for (RedisNode node : nodes) {
-            node.send(hset).subscribe().with(ok -> { }, failure -> { });
-            node.send(Request.cmd(Command.PEXPIRE).arg(key).arg(Long.toString(lease.ttl().toMillis()))).subscribe().with(ok -> { }, failure -> { });
+            sent.add(node.send(hset).onFailure().recoverWithNull().subscribeAsCompletionStage());
+            sent.add(node.send(pexpire).onFailure().recoverWithNull().subscribeAsCompletionStage());
         }
+        recording.put(lease, CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Completes once the lease's record has been answered by every node (or failed there): the release
+     * must come after it, or a record landing after the release script would stay behind until its TTL.
+     */
+    Uni<Void> recorded(Lease lease) {
+        CompletableFuture<Void> pending = recording.remove(lease);
+        if (pending == null || pending.isDone()) {
+            return Uni.createFrom().voidItem();
+        }
+        // a node that does not answer within the node timeout must not hold the release up (it may never
+        // answer); should its record still land after the release, it expires with the lease's TTL
+        return Uni.createFrom().completionStage(pending).replaceWithVoid().ifNoItem().after(nodeTimeout).recoverWithItem((Void) null);
+    }
+
+    /** The lease ended without a release (expired locally): nothing to wait for. */
+    void forget(Lease lease) {
+        recording.remove(lease);
     }
 
     /** The record lives as long as the lease: renewed with each extension. */

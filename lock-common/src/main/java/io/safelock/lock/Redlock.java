@@ -11,19 +11,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The lock algorithm, top to bottom. One node is the degenerate case (quorum 1); with N nodes it is
  * Redlock: ask every node at once, succeed only with a majority and time left on the lease.
  *
- * <p>Fencing tokens: every node keeps a counter per lock name, incremented when it grants the lock.
- * The token is the highest value among the granting nodes. Two quorums may return the same maximum, so
- * before handing the token out we make sure a quorum of nodes that we <em>still own</em> holds a
- * counter at least that high. Any later holder must win a quorum, which shares a node with ours; it won
- * that node only after our key there was gone, i.e. after our counter write, so its increment there
- * lands above our token. (Assumes nodes do not lose writes on restart: AOF with fsync, or a restart
- * delayed by more than the TTL with the counters persisted.)
+ * <p>Fencing tokens: every node keeps one rising sequence, stepped when it grants a lock. The token is
+ * the highest value among the granting nodes. Two quorums may return the same maximum, so before
+ * handing the token out we make sure a quorum of nodes that we <em>still own</em> holds a sequence at
+ * least that high. Any later holder must win a quorum, which shares a node with ours; it won that node
+ * only after our key there was gone, i.e. after our sequence write, so its step there lands above our
+ * token. (Assumes nodes do not lose writes on restart: AOF with fsync, or a restart delayed by more
+ * than the TTL; the sequence also never falls below the node's clock in microseconds.)
+ *
+ * <p>Node set: every node remembers the list of nodes it was last locked through, for twice the
+ * longest lease since. A client configured with another list is refused ({@link Attempt.OtherNodeSet}):
+ * during a rolling change of the node list, old and new clients would otherwise count different
+ * majorities and could both hold one lock.
  */
 final class Redlock {
 
@@ -31,23 +38,37 @@ final class Redlock {
     sealed interface Attempt {
         record Granted(long fencingToken, long validUntilNanos) implements Attempt { }
 
-        /** Held by someone else; {@code heldForMs} is the holder's remaining TTL, or -1 if unknown. */
-        record Busy(long heldForMs) implements Attempt { }
+        /**
+         * Not granted, but the nodes answered: held by someone else ({@code heldForMs} is the holder's
+         * remaining TTL, or -1 if unknown), or the grant was lost or too slow ({@code reason}).
+         */
+        record Busy(long heldForMs, String reason) implements Attempt { }
 
         /** Too few nodes answered; node → reason. */
         record Unavailable(Map<String, String> failedNodes) implements Attempt { }
+
+        /** Nodes that were locked through another node set: node → that node set. */
+        record OtherNodeSet(Map<String, String> nodeSets) implements Attempt { }
     }
 
     /** What an extension ended in. */
     sealed interface Extension {
         record Extended(long validUntilNanos) implements Extension { }
 
+        /** The key is gone or owned by someone else on a majority: the lease is over. */
         record Lost(String reason) implements Extension { }
+
+        /** Too few nodes answered: the lease may still be ours; worth another try while it is valid. */
+        record Unanswered(Map<String, String> failedNodes) implements Extension { }
     }
 
     private record Reply(RedisNode node, Response response, Throwable failure) {
         boolean ok() {
             return failure == null;
+        }
+
+        long first() {
+            return response.get(0).toLong();
         }
     }
 
@@ -55,6 +76,7 @@ final class Redlock {
     private final int quorum;
     private final LockSettings settings;
     private final String channel;
+    private final String nodeSet;
     private final long reservationMs;
 
     Redlock(List<RedisNode> nodes, LockSettings settings) {
@@ -62,6 +84,7 @@ final class Redlock {
         this.quorum = settings.quorum();
         this.settings = settings;
         this.channel = settings.keyPrefix() + "released";
+        this.nodeSet = settings.nodeSetId();
         // long enough to outlast a waiter's longest sleep between attempts, short enough not to block others for long
         this.reservationMs = Math.max(50, 2 * settings.maxBackoff().toMillis() + settings.nodeTimeout().toMillis());
     }
@@ -90,83 +113,123 @@ final class Redlock {
      */
     Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve, String previous) {
         long start = System.nanoTime();
-        List<String> keys = List.of(lockKey(name), fenceKey(name), reservationKey(name), waitersKey(name));
-        List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter, previous);
-        return fanOut(nodes, node -> node.eval(LockScripts.ACQUIRE, keys, args)).flatMap(replies -> {
+        List<String> keys = List.of(lockKey(name), sequenceKey(), reservationKey(name), waitersKey(name), nodeSetKey());
+        List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter, previous, nodeSet);
+        Predicate<List<Reply>> decided = replies -> count(replies, r -> r.ok() && r.first() == 1) >= quorum
+                || count(replies, r -> !r.ok() || r.first() != 1) > nodes.size() - quorum;
+        // a grant that comes after the attempt gave up must not stay behind as a key nobody owns
+        BiConsumer<RedisNode, Response> lateGrant = (node, response) -> {
+            if (response.get(0).toLong() == 1) {
+                node.eval(LockScripts.RELEASE, releaseKeys(name), releaseArgs(name, token, waiter, false))
+                        .subscribe().with(ignored -> { }, ignored -> { });
+            }
+        };
+        return fanOut(nodes, node -> node.eval(LockScripts.ACQUIRE, keys, args), decided, lateGrant).flatMap(replies -> {
             List<Reply> granted = new ArrayList<>();
+            Map<String, String> otherNodeSets = new LinkedHashMap<>();
             long heldFor = -1;
             for (Reply reply : replies) {
-                if (reply.ok() && reply.response().get(0).toLong() == 1) {
+                if (!reply.ok()) {
+                    continue;
+                }
+                long outcome = reply.first();
+                if (outcome == 1) {
                     granted.add(reply);
-                } else if (reply.ok()) {
+                } else if (outcome == LockScripts.OTHER_NODE_SET) {
+                    otherNodeSets.put(reply.node().name(), reply.response().get(1).toString());
+                } else {
                     heldFor = Math.max(heldFor, reply.response().get(1).toLong());
                 }
             }
             Map<String, String> failed = failures(replies);
+            if (!otherNodeSets.isEmpty()) {
+                return undo(name, token, waiter, !granted.isEmpty()).replaceWith(new Attempt.OtherNodeSet(otherNodeSets));
+            }
             if (granted.size() < quorum) {
-                Attempt failure = failed.size() > nodes.size() - quorum ? new Attempt.Unavailable(failed) : new Attempt.Busy(heldFor);
-                if (granted.isEmpty() && failed.isEmpty()) {
-                    return Uni.createFrom().item(failure);
-                }
-                // undo partial grants (and grants a node made after we stopped waiting) before anyone retries
-                return releaseIgnoringFailures(name, token, waiter).replaceWith(failure);
+                Attempt failure = failed.size() > nodes.size() - quorum ? new Attempt.Unavailable(failed)
+                        : new Attempt.Busy(heldFor, "held by another owner");
+                // undo partial grants before anyone retries; keep our reservation, the retry needs it
+                return undo(name, token, waiter, !granted.isEmpty() || !failed.isEmpty()).replaceWith(failure);
             }
             long fencingToken = granted.stream().mapToLong(r -> r.response().get(1).toLong()).max().orElseThrow();
             return fenceOnQuorum(name, token, fencingToken, granted).flatMap(fenced -> {
                 long validUntil = start + ttl.toNanos() - drift(ttl).toNanos();
+                long tookMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
                 if (fenced >= quorum && System.nanoTime() < validUntil) {
                     return Uni.createFrom().item((Attempt) new Attempt.Granted(fencingToken, validUntil));
                 }
-                Map<String, String> reasons = new LinkedHashMap<>(failed);
-                reasons.put("(all)", fenced < quorum ? "fencing token confirmed on " + fenced + " nodes only"
-                        : "validity time used up after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
-                return releaseIgnoringFailures(name, token, waiter).replaceWith(new Attempt.Unavailable(reasons));
+                // the nodes answered: this is contention (another client took nodes over) or slowness, not an outage
+                Attempt notGranted = fenced < quorum
+                        ? new Attempt.Busy(-1, "taken over on " + (granted.size() - fenced) + " nodes before the fencing token was confirmed")
+                        : new Attempt.Busy(-1, "the grant took " + tookMs + " ms, longer than the " + ttl.toMillis() + " ms lease");
+                return undo(name, token, waiter, true).replaceWith(notGranted);
             });
         });
     }
 
-    /** How many nodes we own hold a fence counter ≥ {@code fencingToken}, raising it where it is lower. */
+    private Uni<Integer> undo(LockName name, String token, String waiter, boolean needed) {
+        return needed ? release(name, token, waiter, false).onFailure().recoverWithItem(0) : Uni.createFrom().item(0);
+    }
+
+    /** How many nodes we own hold a fence sequence ≥ {@code fencingToken}, raising it where it is lower. */
     private Uni<Integer> fenceOnQuorum(LockName name, String token, long fencingToken, List<Reply> granted) {
         List<RedisNode> behind = granted.stream().filter(r -> r.response().get(1).toLong() < fencingToken).map(Reply::node).toList();
         int atToken = granted.size() - behind.size();
         if (atToken >= quorum || behind.isEmpty()) {
             return Uni.createFrom().item(atToken);
         }
-        List<String> keys = List.of(lockKey(name), fenceKey(name));
+        List<String> keys = List.of(lockKey(name), sequenceKey());
         List<String> args = List.of(token, Long.toString(fencingToken));
-        return fanOut(behind, node -> node.eval(LockScripts.RAISE_FENCE, keys, args))
-                .map(replies -> atToken + (int) replies.stream().filter(r -> r.ok() && r.response().toLong() == 1).count());
+        Predicate<List<Reply>> decided = replies -> atToken + count(replies, r -> r.ok() && r.response().toLong() == 1) >= quorum;
+        return fanOut(behind, node -> node.eval(LockScripts.RAISE_FENCE, keys, args), decided, (node, late) -> { })
+                .map(replies -> atToken + count(replies, r -> r.ok() && r.response().toLong() == 1));
     }
 
     Uni<Extension> extend(LockName name, String token, Duration ttl) {
         long start = System.nanoTime();
-        List<String> keys = List.of(lockKey(name));
-        List<String> args = List.of(token, Long.toString(ttl.toMillis()));
-        return fanOut(nodes, node -> node.eval(LockScripts.EXTEND, keys, args)).map(replies -> {
-            long owned = replies.stream().filter(r -> r.ok() && r.response().toLong() == 1).count();
+        List<String> keys = List.of(lockKey(name), nodeSetKey());
+        List<String> args = List.of(token, Long.toString(ttl.toMillis()), nodeSet);
+        Predicate<List<Reply>> decided = replies -> count(replies, r -> r.ok() && r.response().toLong() == 1) >= quorum
+                || count(replies, r -> r.ok() && r.response().toLong() != 1) > nodes.size() - quorum;
+        return fanOut(nodes, node -> node.eval(LockScripts.EXTEND, keys, args), decided, (node, late) -> { }).map(replies -> {
+            int owned = count(replies, r -> r.ok() && r.response().toLong() == 1);
+            int refused = count(replies, r -> r.ok() && r.response().toLong() != 1);
             long validUntil = start + ttl.toNanos() - drift(ttl).toNanos();
             if (owned >= quorum && System.nanoTime() < validUntil) {
                 return new Extension.Extended(validUntil);
             }
-            Map<String, String> failed = failures(replies);
-            if (failed.size() > nodes.size() - quorum) {
-                return new Extension.Lost("quorum unavailable, failed nodes: " + failed);
+            if (refused > nodes.size() - quorum) {
+                return new Extension.Lost("the key is gone or owned by another holder on " + refused + " of " + nodes.size() + " nodes");
             }
-            return new Extension.Lost(owned >= quorum ? "extension took longer than the lease"
-                    : "the key is gone or owned by another holder on " + (nodes.size() - owned) + " of " + nodes.size() + " nodes");
+            if (owned >= quorum) {
+                return new Extension.Lost("the extension took longer than the lease");
+            }
+            return new Extension.Unanswered(failures(replies));
         });
     }
 
-    /** Deletes our key (and our waiter's reservation) on every node; returns on how many nodes the key was still ours. */
+    /** Deletes our key and our waiter's reservation on every node; returns on how many nodes the key was still ours. */
     Uni<Integer> release(LockName name, String token, String waiter) {
-        List<String> keys = List.of(lockKey(name), reservationKey(name), waitersKey(name));
-        List<String> args = List.of(token, channel, name.value(), waiter);
-        return fanOut(nodes, node -> node.eval(LockScripts.RELEASE, keys, args))
-                .map(replies -> (int) replies.stream().filter(r -> r.ok() && r.response().toLong() == 1).count());
+        return release(name, token, waiter, true);
+    }
+
+    private Uni<Integer> release(LockName name, String token, String waiter, boolean dropReservation) {
+        List<String> keys = releaseKeys(name);
+        List<String> args = releaseArgs(name, token, waiter, dropReservation);
+        return fanOut(nodes, node -> node.eval(LockScripts.RELEASE, keys, args), replies -> count(replies, Reply::ok) >= quorum, (node, late) -> { })
+                .map(replies -> count(replies, r -> r.ok() && r.response().toLong() == 1));
     }
 
     Uni<Integer> releaseIgnoringFailures(LockName name, String token, String waiter) {
         return release(name, token, waiter).onFailure().recoverWithItem(0);
+    }
+
+    private List<String> releaseKeys(LockName name) {
+        return List.of(lockKey(name), reservationKey(name), waitersKey(name), lockKey(name) + ":owner");
+    }
+
+    private List<String> releaseArgs(LockName name, String token, String waiter, boolean dropReservation) {
+        return List.of(token, channel, name.value(), waiter, dropReservation ? "1" : "0");
     }
 
     Duration drift(Duration ttl) {
@@ -177,8 +240,12 @@ final class Redlock {
         return settings.keyPrefix() + "{" + name.value() + "}";
     }
 
-    private String fenceKey(LockName name) {
-        return lockKey(name) + ":fence";
+    private String sequenceKey() {
+        return settings.keyPrefix() + "fence";
+    }
+
+    private String nodeSetKey() {
+        return settings.keyPrefix() + "node-set";
     }
 
     private String reservationKey(LockName name) {
@@ -187,6 +254,16 @@ final class Redlock {
 
     private String waitersKey(LockName name) {
         return lockKey(name) + ":waiting";
+    }
+
+    private static int count(List<Reply> replies, Predicate<Reply> which) {
+        int n = 0;
+        for (Reply reply : replies) {
+            if (reply != null && which.test(reply)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static Map<String, String> failures(List<Reply> replies) {
@@ -199,17 +276,105 @@ final class Redlock {
         return failed;
     }
 
-    /** The same call on every node at once; a node's failure becomes its reply instead of failing the lot. */
-    private static Uni<List<Reply>> fanOut(List<RedisNode> targets, Function<RedisNode, Uni<Response>> call) {
-        List<Uni<Reply>> calls = new ArrayList<>(targets.size());
-        for (RedisNode node : targets) {
-            calls.add(call.apply(node)
-                    .map(response -> new Reply(node, response, null))
-                    .onFailure().recoverWithItem(failure -> new Reply(node, null, failure)));
+    /**
+     * The same call on every node at once; a node's failure becomes its reply instead of failing the lot.
+     * Once the replies so far {@code decide} the outcome, a node still silent after the node timeout is
+     * not waited for (it may be a node that never answered and whose requests may wait for the longer
+     * connect timeout): it counts as failed, and its reply, should it still come, goes to {@code late}.
+     */
+    private Uni<List<Reply>> fanOut(List<RedisNode> targets, Function<RedisNode, Uni<Response>> call,
+                                    Predicate<List<Reply>> decide, BiConsumer<RedisNode, Response> late) {
+        if (targets.size() == 1) {
+            RedisNode node = targets.get(0);
+            return call.apply(node).map(response -> List.of(new Reply(node, response, null)))
+                    .onFailure().recoverWithItem(failure -> List.of(new Reply(node, null, failure)));
         }
-        if (calls.size() == 1) {
-            return calls.get(0).map(List::of);
+        return Uni.createFrom().emitter(emitter -> new FanOut(targets, call, decide, late, settings.nodeTimeout(), emitter).start());
+    }
+
+    /** One fan-out in progress: collects replies, completes when all are in or the outcome is decided and the node timeout has passed. */
+    private static final class FanOut {
+        private final List<RedisNode> targets;
+        private final Function<RedisNode, Uni<Response>> call;
+        private final Predicate<List<Reply>> decide;
+        private final BiConsumer<RedisNode, Response> late;
+        private final Duration nodeTimeout;
+        private final io.smallrye.mutiny.subscription.UniEmitter<? super List<Reply>> emitter;
+        private final Reply[] replies;
+        private int answered;
+        private boolean timeoutPassed;
+        private boolean done;
+
+        FanOut(List<RedisNode> targets, Function<RedisNode, Uni<Response>> call, Predicate<List<Reply>> decide,
+               BiConsumer<RedisNode, Response> late, Duration nodeTimeout, io.smallrye.mutiny.subscription.UniEmitter<? super List<Reply>> emitter) {
+            this.targets = targets;
+            this.call = call;
+            this.decide = decide;
+            this.late = late;
+            this.nodeTimeout = nodeTimeout;
+            this.emitter = emitter;
+            this.replies = new Reply[targets.size()];
         }
-        return Uni.join().all(calls).andFailFast();
+
+        void start() {
+            // a node that has answered before is bounded by the node timeout already; only one that never
+            // answered may take longer (its first request waits for the connection), so only then is a timer needed
+            if (targets.stream().anyMatch(node -> !node.hasAnswered())) {
+                Uni.createFrom().voidItem().onItem().delayIt().by(nodeTimeout).subscribe().with(ignored -> {
+                    synchronized (this) {
+                        timeoutPassed = true;
+                    }
+                    completeIfDecided();
+                });
+            }
+            for (int i = 0; i < targets.size(); i++) {
+                int index = i;
+                RedisNode node = targets.get(i);
+                call.apply(node).subscribe().with(
+                        response -> replied(index, new Reply(node, response, null)),
+                        failure -> replied(index, new Reply(node, null, failure)));
+            }
+        }
+
+        private void replied(int index, Reply reply) {
+            synchronized (this) {
+                if (done) {
+                    if (reply.ok()) {
+                        late.accept(reply.node(), reply.response());
+                    }
+                    return;
+                }
+                replies[index] = reply;
+                answered++;
+            }
+            completeIfDecided();
+        }
+
+        private void completeIfDecided() {
+            List<Reply> result;
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                List<Reply> sofar = new ArrayList<>(replies.length);
+                for (Reply reply : replies) {
+                    if (reply != null) {
+                        sofar.add(reply);
+                    }
+                }
+                boolean all = answered == replies.length;
+                if (!all && !(timeoutPassed && decide.test(sofar))) {
+                    return;
+                }
+                done = true;
+                result = new ArrayList<>(replies.length);
+                for (int i = 0; i < replies.length; i++) {
+                    result.add(replies[i] != null ? replies[i]
+                            : new Reply(targets.get(i), null, new java.util.concurrent.TimeoutException(
+                                    "no answer within " + nodeTimeout.toMillis() + " ms while the others had decided")));
+                }
+            }
+            emitter.complete(result);
+        }
     }
 }

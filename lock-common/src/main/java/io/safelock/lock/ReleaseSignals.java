@@ -7,25 +7,41 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 
 /**
  * Wakes the waiter at the front of a {@link LocalLine} when Redis says the lock was released, so a
  * freed lock is picked up within a round trip instead of after a backoff sleep.
+ *
+ * <p>Releases are counted per name (in a fixed number of stripes, so memory stays bounded whatever
+ * names callers use): a release of another lock does not cut a waiter's backoff short, which under
+ * contention on many names would make waiters of a hot name spin against Redis.
  */
 final class ReleaseSignals {
 
-    private final Map<String, List<UniEmitter<? super Void>>> sleepers = new ConcurrentHashMap<>();
-    private final AtomicLong releases = new AtomicLong();
+    private static final int STRIPES = 256;
 
-    /** A stamp to take before an attempt: {@link #sleep} returns at once if any release came after it. */
-    long stamp() {
-        return releases.get();
+    private final Map<String, List<UniEmitter<? super Void>>> sleepers = new ConcurrentHashMap<>();
+    private final AtomicLongArray releases = new AtomicLongArray(STRIPES);
+
+    private static int stripe(String name) {
+        int h = name.hashCode();
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
-    /** Completes on the next release of {@code name}, or after {@code max}, whichever comes first. */
-    Uni<Void> sleep(String name, Duration max, long stamp) {
-        if (releases.get() != stamp) {
+    /** A stamp to take before an attempt: {@link #sleep} returns at once if {@code name} was released after it. */
+    long stamp(String name) {
+        return releases.get(stripe(name));
+    }
+
+    /**
+     * Completes on the next release of {@code name}, after {@code max}, or when the runnable handed to
+     * {@code wakeHook} is run (a caller that gives up), whichever comes first.
+     */
+    Uni<Void> sleep(String name, Duration max, long stamp, Consumer<Runnable> wakeHook) {
+        int stripe = stripe(name);
+        if (releases.get(stripe) != stamp) {
             return Uni.createFrom().voidItem();
         }
         return Uni.createFrom().<Void>emitter(emitter -> {
@@ -38,14 +54,15 @@ final class ReleaseSignals {
                 list.remove(emitter);
                 return list.isEmpty() ? null : list;
             }));
-            if (releases.get() != stamp) {
+            wakeHook.accept(() -> emitter.complete(null));
+            if (releases.get(stripe) != stamp) {
                 emitter.complete(null); // released between the stamp and the registration
             }
         }).ifNoItem().after(max).recoverWithItem(() -> null).replaceWithVoid();
     }
 
     void released(String name) {
-        releases.incrementAndGet();
+        releases.incrementAndGet(stripe(name));
         List<UniEmitter<? super Void>> woken = sleepers.remove(name);
         if (woken != null) {
             woken.forEach(emitter -> emitter.complete(null));

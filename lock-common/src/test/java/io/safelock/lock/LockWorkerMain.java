@@ -34,7 +34,9 @@ public final class LockWorkerMain {
         ConcurrentLinkedQueue<String> holds = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
         try (DistributedLocks locks = LockTestSupport.ready(DistributedLocks.create(vertx,
-                LockTestSupport.settings(lockNodes).leaseTtl(Duration.ofSeconds(5)).build(), null))) {
+                LockTestSupport.settings(lockNodes).leaseTtl(Duration.ofSeconds(5))
+                        // one key space per lock list: tests in one class lock the same nodes through different lists
+                        .keyPrefix("lock:" + lockName + ":").build(), null))) {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 String holder = ProcessHandle.current().pid() + "/" + t;

@@ -44,10 +44,22 @@ public final class RedisNodes implements AutoCloseable {
      * latency. A restart loses their data, so fault tests use {@link #start(int)}.
      */
     public static RedisNodes startInMemory(int count) {
-        return start(count, null, false);
+        return start(count, null, false, null);
+    }
+
+    /**
+     * Nodes that speak TLS only ({@code rediss://} URIs, no plain-text port), with the given certificate;
+     * durable like {@link #start(int)}. See {@link TlsMaterial} for a CA and certificates made at test time.
+     */
+    public static RedisNodes startTls(int count, RedisServer.Tls tls) {
+        return start(count, null, true, java.util.Objects.requireNonNull(tls, "tls"));
     }
 
     private static RedisNodes start(int count, String password, boolean durable) {
+        return start(count, password, durable, null);
+    }
+
+    private static RedisNodes start(int count, String password, boolean durable, RedisServer.Tls tls) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1");
         }
@@ -61,7 +73,7 @@ public final class RedisNodes implements AutoCloseable {
         RedisNodes nodes = new RedisNodes(servers, root);
         try {
             for (int i = 0; i < count; i++) {
-                servers.add(startOne(root.resolve("node-" + i), password, durable));
+                servers.add(startOne(root.resolve("node-" + i), password, durable, tls));
             }
         } catch (RuntimeException e) {
             nodes.close();
@@ -70,12 +82,12 @@ public final class RedisNodes implements AutoCloseable {
         return nodes;
     }
 
-    private static RedisServer startOne(Path dir, String password, boolean durable) {
+    private static RedisServer startOne(Path dir, String password, boolean durable, RedisServer.Tls tls) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < START_TRIES; attempt++) {
             try {
                 Files.createDirectories(dir);
-                RedisServer server = new RedisServer(freePort(), dir, password, durable);
+                RedisServer server = new RedisServer(freePort(), dir, password, durable, tls);
                 server.start();
                 return server;
             } catch (IOException e) {

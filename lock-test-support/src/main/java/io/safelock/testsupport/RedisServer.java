@@ -1,8 +1,14 @@
 package io.safelock.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,22 +29,29 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final String password;
     private final boolean durable;
+    private final Tls tls;
     private Process process;
     private boolean paused;
 
-    RedisServer(int port, Path dir, String password, boolean durable) {
+    /** Certificate, key and CA in PEM for a node that accepts TLS only (no client certificates asked). */
+    public record Tls(Path certificate, Path key, Path ca) {
+    }
+
+    RedisServer(int port, Path dir, String password, boolean durable, Tls tls) {
         this.port = port;
         this.dir = dir;
         this.password = password;
         this.durable = durable;
+        this.tls = tls;
     }
 
     public int port() {
         return port;
     }
 
+    /** {@code redis://127.0.0.1:port}, or {@code rediss://…} for a TLS node. */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tls == null ? "redis://" : "rediss://") + "127.0.0.1:" + port;
     }
 
     public long pid() {
@@ -58,8 +71,16 @@ public final class RedisServer implements AutoCloseable {
         if (isRunning()) {
             return;
         }
-        List<String> command = new java.util.ArrayList<>(List.of(
-                RedisBinary.path(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> command = new java.util.ArrayList<>(List.of(RedisBinary.path()));
+        if (tls == null) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            // no plain-text port at all: a client that does not speak TLS gets nothing
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", tls.certificate().toString(), "--tls-key-file", tls.key().toString(),
+                    "--tls-ca-cert-file", tls.ca().toString(), "--tls-auth-clients", "no"));
+        }
+        command.addAll(List.of("--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--appendonly", durable ? "yes" : "no", "--appendfsync", "always",
                 "--save", "", "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString(),
                 "--protected-mode", "no"));
@@ -145,7 +166,7 @@ public final class RedisServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server on port " + port + " exited at start: " + log());
             }
-            try (Socket socket = new Socket()) {
+            try (Socket socket = tls == null ? new Socket() : tlsSocketFactory().createSocket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 socket.setSoTimeout(500);
                 socket.getOutputStream().write(ping.getBytes(StandardCharsets.US_ASCII));
@@ -165,6 +186,22 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("redis-server on port " + port + " did not answer PING in " + START_TIMEOUT + ": " + log());
+    }
+
+    /** A client socket factory that trusts this node's CA, for the start-up PING. */
+    private javax.net.SocketFactory tlsSocketFactory() {
+        try (InputStream in = Files.newInputStream(tls.ca())) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Could not read the CA " + tls.ca(), e);
+        }
     }
 
     private String log() {

@@ -136,17 +136,17 @@ public interface CounterConfig {
         /** x-expires for the commands and inventory queues (unset: they live forever, as in production). */
         Optional<Duration> durableQueueExpires();
 
-        /** Unacknowledged deliveries per consumer. */
+        /** Unacknowledged deliveries per consumer (the connector's {@code max-outstanding-messages}). */
         @WithDefault("32")
         int prefetch();
 
-        /** Pause between connection attempts while the broker is unreachable. */
-        @WithDefault("1s")
-        Duration reconnectInterval();
-
-        /** Notifications kept while the broker is unreachable; beyond this the oldest are dropped. */
+        /** Notifications waiting for the broker's confirm; beyond this new ones are dropped. */
         @WithDefault("100000")
         int outboxCapacity();
+
+        /** A notification the broker has not confirmed after this long is sent again (receivers drop copies by id). */
+        @WithDefault("5s")
+        Duration confirmTimeout();
 
         /** How long after a failed command or event it is handed back to the broker for another try. */
         @WithDefault("1s")

@@ -12,6 +12,8 @@ import io.safelock.counter.service.LockedUpdate;
 import io.safelock.counter.service.Mode;
 import io.safelock.counter.service.Think;
 import io.safelock.counter.service.UpdateResult;
+import io.safelock.counter.store.CounterStore;
+import io.safelock.counter.store.FenceClaim;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockGuard;
 import io.safelock.lock.LockName;
@@ -44,6 +46,7 @@ public class QueueConsumer {
     private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
 
     private final UpdateQueue queue;
+    private final CounterStore store;
     private final DistributedLocks locks;
     private final NotificationPublisher notifications;
     private final CounterMetrics metrics;
@@ -58,9 +61,10 @@ public class QueueConsumer {
     private final Map<Integer, String> activity = new ConcurrentHashMap<>();
     private final Duration cycleTimeout;
 
-    public QueueConsumer(UpdateQueue queue, DistributedLocks locks, NotificationPublisher notifications, CounterMetrics metrics,
-                         Vertx vertx, Replica replica, CounterConfig config) {
+    public QueueConsumer(UpdateQueue queue, CounterStore store, DistributedLocks locks, NotificationPublisher notifications,
+                         CounterMetrics metrics, Vertx vertx, Replica replica, CounterConfig config) {
         this.queue = queue;
+        this.store = store;
         this.locks = locks;
         this.notifications = notifications;
         this.metrics = metrics;
@@ -139,8 +143,12 @@ public class QueueConsumer {
         LOG.debugf("[%s] acquiring lock %s to drain its queue", replica, name);
         return locks.withLock(name, config.leaseTtl(), config.lockWait(), guard -> {
                     LOG.debugf("[%s] acquired lock %s (fencing token %d), draining queue", replica, name, guard.fencingToken());
-                    return drain(counter, guard, 0).invoke(count -> LOG.debugf("[%s] releasing lock %s after %d queued request(s)",
-                            replica, name, count));
+                    // one claim per lease; each apply then checks the fence still carries this token
+                    return store.claim(counter, guard.fencingToken())
+                            .flatMap(claim -> claim instanceof FenceClaim.Refused refused
+                                    ? Uni.createFrom().<Integer>failure(new FencedOutException(counter, guard.fencingToken(), refused.recorded()))
+                                    : drain(counter, guard, 0))
+                            .invoke(count -> LOG.debugf("[%s] releasing lock %s after %d queued request(s)", replica, name, count));
                 })
                 .map(count -> count > 0)
                 .onFailure(LockWaitTimeoutException.class).recoverWithItem(busy -> {

@@ -63,9 +63,11 @@ final class QueueScripts {
      * KEYS: value, fence, in-flight, pending, applied sequence, request hash.
      * ARGV: request id, replica, fencing token, status ttl s.
      * Applies the in-flight request once: the status field is the applied marker and is written in the same
-     * script as the increment. {1, value, appliedIndex} applied; {0, value} was already applied; {-1} refused
-     * by the fence; {-2} the request is no longer in flight for this caller; {-3, error} overflow (the
-     * request is marked failed and leaves the queue).
+     * script as the increment, and only while the counter's fence still carries the token this lease claimed
+     * (see {@link io.safelock.counter.store.CounterStore#claim}). {1, value, appliedIndex} applied; {0, value}
+     * was already applied; {-1} refused by the fence (another holder claimed the counter since); {-2} the
+     * request is no longer in flight for this caller; {-3, error} overflow (the request is marked failed and
+     * leaves the queue).
      */
     static final LuaScript APPLY_QUEUED = LuaScript.of("apply-queued", LuaSnippets.NOW + LuaSnippets.FENCE + """
             local status = redis.call('HGET', KEYS[6], 'status')
@@ -75,7 +77,7 @@ final class QueueScripts {
               return {0, tonumber(redis.call('HGET', KEYS[6], 'valueAfter') or '0')}
             end
             if redis.call('HGET', KEYS[3], 'requestId') ~= ARGV[1] then return {-2} end
-            if not fenced(KEYS[2], ARGV[3]) then return {-1} end
+            if not ours(KEYS[2], ARGV[3]) then return {-1} end
             local by = redis.call('HGET', KEYS[6], 'by')
             local value = redis.pcall('INCRBY', KEYS[1], by)
             redis.call('DEL', KEYS[3])

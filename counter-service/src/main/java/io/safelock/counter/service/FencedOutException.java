@@ -1,10 +1,19 @@
 package io.safelock.counter.service;
 
-/** A write under a lease was refused because a later lock holder had already written the counter. */
+/**
+ * A claim or write under a lease was refused by the counter's fence: another lock holder, with this
+ * fencing token or a later one, has claimed the counter. Nothing was written.
+ */
 public class FencedOutException extends RuntimeException {
 
     public FencedOutException(String counter, long fencingToken) {
         super("write to counter '" + counter + "' with fencing token " + fencingToken
-                + " refused: a later lock holder has written it");
+                + " refused: another lock holder has claimed the counter since");
+    }
+
+    public FencedOutException(String counter, long fencingToken, long recorded) {
+        super("claim of counter '" + counter + "' with fencing token " + fencingToken + " refused: token " + recorded
+                + " has already claimed it" + (recorded > fencingToken
+                ? " (if this persists, the lock nodes hand out tokens below the counter's fence: see the counter-service README)" : ""));
     }
 }

@@ -4,6 +4,7 @@ import io.safelock.counter.config.CounterConfig;
 import io.safelock.counter.config.Replica;
 import io.safelock.counter.store.CounterOverflowException;
 import io.safelock.counter.store.CounterStore;
+import io.safelock.counter.store.FenceClaim;
 import io.safelock.counter.store.OnceResult;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockGuard;
@@ -18,7 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The read-modify-write of {@code unsafe} mode made safe: done inside the counter's distributed lock,
- * the write fenced by the lease's token. A lock that stays busy or unreachable is retried a few times.
+ * the read claiming the counter's fence for the lease's token and the write accepted only while the fence
+ * still carries it. A lock that stays busy or unreachable is retried a few times.
  */
 @Singleton
 public class LockedUpdate {
@@ -44,28 +46,41 @@ public class LockedUpdate {
         return LockName.of(LOCK_GROUP, counter);
     }
 
-    /** GET, think, fenced SET under the lock; the value after the write. */
+    /**
+     * Under the lock: claim the counter's fence and read it (one script), think, write only while the
+     * fence still carries this lease's token; the value after the write.
+     */
     public Uni<UpdateResult> increment(String counter, long by, int thinkTimeMs) {
-        return underLock(counter, 1, guard -> store.get(counter)
-                .invoke(current -> LOG.debugf("[%s] in critical section of %s: read %d, writing %d (fencing token %d)",
-                        replica, counter, current, current + by, guard.fencingToken()))
-                .call(current -> Think.pause(thinkTimeMs))
-                .flatMap(current -> {
+        return underLock(counter, 1, guard -> store.claimAndGet(counter, guard.fencingToken()).flatMap(claim -> switch (claim) {
+            case FenceClaim.Refused refused -> Uni.createFrom().failure(new FencedOutException(counter, guard.fencingToken(), refused.recorded()));
+            case FenceClaim.Claimed claimed -> {
+                long current = claimed.value();
+                LOG.debugf("[%s] in critical section of %s: read %d, writing %d (fencing token %d)",
+                        replica, counter, current, current + by, guard.fencingToken());
+                yield Think.pause(thinkTimeMs).flatMap(ignored -> {
                     guard.ensureHeld();
                     long next = add(counter, current, by);
-                    return store.fencedSet(counter, next, guard.fencingToken()).map(written -> {
+                    return store.setIfClaimed(counter, next, guard.fencingToken()).map(written -> {
                         if (!written) {
                             throw new FencedOutException(counter, guard.fencingToken());
                         }
                         return new UpdateResult(counter, next, Mode.LOCKED.tag(), replica, guard.fencingToken());
                     });
-                }));
+                });
+            }
+        }));
     }
 
-    /** Sets the counter to 0 under its lock, raising the fence so no earlier holder can write afterwards. */
+    /**
+     * Sets the counter to 0 under its lock, claiming the fence for this lease's token in the same step:
+     * refused (nothing written, tried again with a new lease) if a holder with this token or a later one
+     * has claimed the counter, so the fence never falls and no earlier holder can write afterwards.
+     */
     public Uni<UpdateResult> reset(String counter) {
-        return underLock(counter, 1, guard -> store.reset(counter, guard.fencingToken())
-                .map(ignored -> new UpdateResult(counter, 0, "reset", replica, guard.fencingToken())));
+        return underLock(counter, 1, guard -> store.reset(counter, guard.fencingToken()).map(claim -> switch (claim) {
+            case FenceClaim.Refused refused -> throw new FencedOutException(counter, guard.fencingToken(), refused.recorded());
+            case FenceClaim.Claimed claimed -> new UpdateResult(counter, 0, "reset", replica, guard.fencingToken());
+        }));
     }
 
     /**

@@ -28,9 +28,27 @@ public class CounterStore {
         return redis.send(Command.SET, keys.value(counter), Long.toString(value)).replaceWithVoid();
     }
 
-    /** True if written; false if a holder with a later fencing token has written meanwhile. */
-    public Uni<Boolean> fencedSet(String counter, long value, long fencingToken) {
-        return redis.eval(Scripts.FENCED_SET, List.of(keys.value(counter), keys.fence(counter)),
+    /**
+     * Claims the counter for {@code fencingToken} and reads it, in one step: refused unless the token is
+     * greater than every token that claimed the counter before. Claiming at read time, not only at the
+     * write, stops a holder whose lease ran out from writing between a newer holder's read and write.
+     */
+    public Uni<FenceClaim> claimAndGet(String counter, long fencingToken) {
+        return redis.eval(Scripts.CLAIM_AND_GET, List.of(keys.value(counter), keys.fence(counter)), List.of(Long.toString(fencingToken)))
+                .map(r -> r.get(0).toInteger() == 1
+                        ? new FenceClaim.Claimed(r.get(1).toLong())
+                        : new FenceClaim.Refused(r.get(1).toLong()));
+    }
+
+    /** Claims the counter for {@code fencingToken} without reading it (a queue consumer, once per lease). */
+    public Uni<FenceClaim> claim(String counter, long fencingToken) {
+        return redis.eval(Scripts.CLAIM, List.of(keys.fence(counter)), List.of(Long.toString(fencingToken)))
+                .map(r -> r.get(0).toInteger() == 1 ? new FenceClaim.Claimed(0) : new FenceClaim.Refused(r.get(1).toLong()));
+    }
+
+    /** True if written; false if another holder has claimed the counter since {@code fencingToken} did. */
+    public Uni<Boolean> setIfClaimed(String counter, long value, long fencingToken) {
+        return redis.eval(Scripts.SET_IF_CLAIMED, List.of(keys.value(counter), keys.fence(counter)),
                 List.of(Long.toString(value), Long.toString(fencingToken))).map(r -> r.toLong() == 1);
     }
 
@@ -40,13 +58,20 @@ public class CounterStore {
                 .onFailure(CounterStore::isOverflow).transform(f -> new CounterOverflowException(counter, by));
     }
 
-    /** Sets the counter to 0 and raises the fence to this holder's token, so older holders cannot write afterwards. */
-    public Uni<Void> reset(String counter, long fencingToken) {
+    /**
+     * Claims the counter for {@code fencingToken} and sets it to 0, in one step; refused (nothing written)
+     * if the fence already carries this token or a later one. The fence never falls, so a reset whose holder
+     * was paused past its lease cannot let older holders write again.
+     */
+    public Uni<FenceClaim> reset(String counter, long fencingToken) {
         return redis.eval(Scripts.RESET, List.of(keys.value(counter), keys.fence(counter)), List.of(Long.toString(fencingToken)))
-                .replaceWithVoid();
+                .map(r -> r.get(0).toInteger() == 1 ? new FenceClaim.Claimed(0) : new FenceClaim.Refused(r.get(1).toLong()));
     }
 
-    /** Adds {@code by} unless {@code markerKey} exists, and writes the marker in the same step. */
+    /**
+     * Adds {@code by} unless {@code markerKey} exists, and writes the marker in the same step; claims the
+     * counter for {@code fencingToken} in that step too (refused: {@code FENCED}).
+     */
     public Uni<OnceResult> applyOnce(String counter, long by, long fencingToken, String markerKey, Duration markerTtl, String replica) {
         return redis.eval(Scripts.APPLY_ONCE, List.of(keys.value(counter), keys.fence(counter), markerKey),
                         List.of(Long.toString(by), Long.toString(fencingToken), Long.toString(Math.max(1, markerTtl.toSeconds())), replica))

@@ -1,6 +1,7 @@
 package io.safelock.counter.store;
 
 import io.safelock.counter.config.CounterConfig;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /** Names of every key this service writes in the counter Redis, all behind {@code counter.key-prefix}. */
@@ -9,8 +10,13 @@ public class Keys {
 
     private final String prefix;
 
+    @Inject
     public Keys(CounterConfig config) {
-        this.prefix = config.keyPrefix();
+        this(config.keyPrefix());
+    }
+
+    public Keys(String prefix) {
+        this.prefix = prefix;
     }
 
     public String prefix() {
@@ -21,7 +27,7 @@ public class Keys {
         return prefix + "value:" + counter;
     }
 
-    /** Highest fencing token that has written the counter: writes carrying a lower one are refused. */
+    /** The fencing token that last claimed the counter: claims need a greater one, writes this one. */
     public String fence(String counter) {
         return prefix + "fence:" + counter;
     }

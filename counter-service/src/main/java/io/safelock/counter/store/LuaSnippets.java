@@ -12,13 +12,21 @@ public final class LuaSnippets {
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             """;
 
-    /** Shared Lua: refuses a write fenced by a token below the highest seen; raises the fence otherwise. */
+    /**
+     * Shared Lua, the two halves of the counter's fence ({@code fence:{name}}, the token that last claimed it):
+     * {@code claim} takes the fence for a token strictly greater than every token seen, so of two holders
+     * presenting the same token only the first gets it; {@code ours} says whether the fence still carries
+     * the token, so a holder writes only while no other holder has claimed the counter since its own claim.
+     */
     public static final String FENCE = """
-            local function fenced(fenceKey, token)
+            local function claim(fenceKey, token)
               local seen = tonumber(redis.call('GET', fenceKey) or '0')
-              if tonumber(token) < seen then return false end
-              if tonumber(token) > seen then redis.call('SET', fenceKey, token) end
+              if tonumber(token) <= seen then return false end
+              redis.call('SET', fenceKey, token)
               return true
+            end
+            local function ours(fenceKey, token)
+              return tonumber(redis.call('GET', fenceKey) or '0') == tonumber(token)
             end
             """;
 }

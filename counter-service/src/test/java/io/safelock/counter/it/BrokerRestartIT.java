@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safelock.counter.support.TestRabbit;
 import io.safelock.testsupport.RabbitMqServer;
+import io.safelock.testsupport.ServiceProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +87,39 @@ class BrokerRestartIT {
         sleep(1000); // a late redelivery would show up now
         assertThat(unitsSold(product)).isEqualTo(expectedUnits[0]);
         assertThat(cluster.value(1, commandCounter)).isEqualTo(200);
+    }
+
+    @Test
+    void aReplicaStartsWhileTheBrokerIsDownAndConnectsWhenItComesBack() throws Exception {
+        String counter = "late-" + cluster.id;
+        int port = ReplicaCluster.freePort();
+        String base = "http://127.0.0.1:" + port;
+        broker.kill();
+        CompletableFuture<ServiceProcess> starting = CompletableFuture.supplyAsync(() -> cluster.startReplica(cluster.id + "-late", port));
+        ServiceProcess late = null;
+        try {
+            Awaiting.until("the replica started and live without a broker", Duration.ofSeconds(60),
+                    () -> Http.get(base + "/q/health/started").status() == 200 && Http.get(base + "/q/health/live").status() == 200);
+            assertThat(Http.get(base + "/q/health/ready").status()).as("not ready without the broker").isEqualTo(503);
+            Http.postExpect(base + "/counters/" + counter + "/increment", "{\"mode\": \"atomic\"}", 200);
+            broker.restart();
+            late = starting.get(120, TimeUnit.SECONDS); // returns once ready: every channel connected
+            // replica 0's queue existed before the outage; the new replica's own queue is declared by its first connection
+            Awaiting.until("the notification of the update made while the broker was down", Duration.ofSeconds(30),
+                    () -> Http.getOk(cluster.url(0, "/counters/" + counter + "/last-seen")).get("received").asLong() == 1);
+            Publisher publisher = new Publisher(broker.port());
+            try {
+                publisher.publish("", cluster.commandsQueue(), TestRabbit.command(counter + "-1", counter, 5));
+            } finally {
+                publisher.close();
+            }
+            Awaiting.until("a command applied", Duration.ofSeconds(30), () -> cluster.value(0, counter) == 6);
+        } finally {
+            if (!broker.isRunning()) {
+                broker.restart();
+            }
+            (late != null ? late : starting.get(120, TimeUnit.SECONDS)).close();
+        }
     }
 
     private static long unitsSold(String product) {

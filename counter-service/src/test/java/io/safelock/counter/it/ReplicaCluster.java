@@ -67,6 +67,11 @@ final class ReplicaCluster implements AutoCloseable {
     }
 
     ServiceProcess startReplica(String replicaName) {
+        return startReplica(replicaName, freePort());
+    }
+
+    /** Starts one more replica on {@code port} and returns once it is ready. */
+    ServiceProcess startReplica(String replicaName, int port) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("counter.replica-name", replicaName);
         props.put("counter.key-prefix", "it-" + id + ":");
@@ -79,11 +84,10 @@ final class ReplicaCluster implements AutoCloseable {
         props.put("counter.rabbitmq.inventory-queue", inventoryQueue());
         props.put("counter.rabbitmq.durable-queue-expires", "120s");
         props.put("counter.rabbitmq.updated-queue-expires", "120s");
-        props.put("counter.rabbitmq.reconnect-interval", "300ms");
         props.put("counter.rabbitmq.retry-delay", "200ms");
         props.put("counter.queue.stats-interval", "500ms");
         props.putAll(extra);
-        return ServiceProcess.start(replicaName, jar(), freePort(), props, Duration.ofSeconds(60));
+        return ServiceProcess.start(replicaName, jar(), port, props, Duration.ofSeconds(90));
     }
 
     String commandsQueue() {

@@ -9,6 +9,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.safelock.counter.service.LockedUpdate;
 import io.safelock.counter.store.CounterStore;
+import io.safelock.counter.store.FenceClaim;
 import io.safelock.counter.store.Keys;
 import io.safelock.counter.store.ScriptRunner;
 import io.safelock.lock.DistributedLocks;
@@ -85,9 +86,11 @@ class QueueRecoveryTest {
         first.release().await().atMost(WAIT);
         Lease second = locks.acquire(LockedUpdate.lockName(counter), Duration.ofSeconds(5), WAIT).await().atMost(WAIT);
         newer = second.fencingToken();
-        assertThat(store.fencedSet(counter, 5, newer).await().atMost(WAIT)).isTrue();
-        // the first holder, paused past its lease, wakes up and writes: refused
-        assertThat(store.fencedSet(counter, 1, older).await().atMost(WAIT)).isFalse();
+        assertThat(store.claimAndGet(counter, newer).await().atMost(WAIT)).isInstanceOf(FenceClaim.Claimed.class);
+        assertThat(store.setIfClaimed(counter, 5, newer).await().atMost(WAIT)).isTrue();
+        // the first holder, paused past its lease, wakes up and claims or writes: refused
+        assertThat(store.claimAndGet(counter, older).await().atMost(WAIT)).isInstanceOf(FenceClaim.Refused.class);
+        assertThat(store.setIfClaimed(counter, 1, older).await().atMost(WAIT)).isFalse();
         second.release().await().atMost(WAIT);
         assertThat(store.get(counter).await().atMost(WAIT)).isEqualTo(5);
     }

@@ -76,6 +76,33 @@ public final class LockNodes {
         return record.pid();
     }
 
+    /** SIGSTOP by the recorded PID: the node keeps its connections but answers nothing, like a stalled VM. */
+    public long pause(int port) {
+        return signal(port, "STOP");
+    }
+
+    /** SIGCONT: a paused node carries on; keys whose TTL passed meanwhile are expired by its own clock. */
+    public long resume(int port) {
+        return signal(port, "CONT");
+    }
+
+    private long signal(int port, String signal) {
+        ProcessRecord record = record(port).filter(ProcessRecord::isRunning)
+                .orElseThrow(() -> new IllegalStateException("no running lock node recorded for port " + port));
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(record.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + record.pid() + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return record.pid();
+    }
+
     public Optional<ProcessRecord> record(int port) {
         return ProcessRecord.read(plan.pidFile(name(port)));
     }

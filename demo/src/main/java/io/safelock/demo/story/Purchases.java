@@ -71,6 +71,8 @@ public final class Purchases {
                         Reply reply = http.post(url, "{\"quantity\": 1}");
                         for (int attempt = 0; attempt < retries && (reply.status() == 409 || reply.status() == 503); attempt++) {
                             outcome.retried.incrementAndGet();
+                            outcome.retriedBecause.computeIfAbsent(reply.status() + " " + reply.text("reason"), r -> new AtomicInteger())
+                                    .incrementAndGet();
                             Thread.sleep(50);
                             reply = http.post(url, "{\"quantity\": 1}");
                         }
@@ -91,6 +93,7 @@ public final class Purchases {
         final AtomicInteger succeeded = new AtomicInteger();
         final AtomicInteger outOfStock = new AtomicInteger();
         final AtomicInteger retried = new AtomicInteger();
+        final Map<String, AtomicInteger> retriedBecause = new ConcurrentHashMap<>();
         final Map<Integer, AtomicInteger> byStatus = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> successesByReplica = new ConcurrentHashMap<>();
         final List<Reply> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -122,6 +125,13 @@ public final class Purchases {
 
         public int retried() {
             return retried.get();
+        }
+
+        /** What the retried answers were, e.g. "{409 lock_timeout=16}". */
+        public String retriedStatuses() {
+            Map<String, Integer> sorted = new TreeMap<>();
+            retriedBecause.forEach((k, v) -> sorted.put(k, v.get()));
+            return sorted.toString();
         }
 
         public List<Reply> failures() {

@@ -57,9 +57,11 @@ final class RedlockChapter {
         Purchases.Outcome outcome = purchases.buy("with-lock", SeedScenario.PRODUCT, DEGRADED_BUYERS, DEGRADED_BUYERS, null, 3);
         long stock = purchases.stock(SeedScenario.PRODUCT);
         progress.detail(outcome.succeeded() + " sold (" + outcome.successesPerReplica() + "), " + outcome.outOfStock() + " out of stock, "
-                + outcome.failed() + " failed; stock " + stock);
+                + outcome.failed() + " failed, " + outcome.retried() + " retried after 409/503 " + outcome.retriedStatuses() + "; stock " + stock);
         report.add("R1", "Redlock " + (n - 2) + "/" + n + " nodes: stock " + DEGRADED_STOCK + ", " + DEGRADED_BUYERS + " buyers, lock",
-                DEGRADED_STOCK + " sold, stock 0", outcome.succeeded() + " sold, stock " + stock,
+                DEGRADED_STOCK + " sold, stock 0", outcome.succeeded() + " sold, stock " + stock
+                        + (outcome.retried() > 0 ? ", " + outcome.retried() + " retries" : "")
+                        + (outcome.failed() > 0 ? ", " + outcome.failed() + " failed" : ""),
                 InventoryChapter.exact(outcome, stock, DEGRADED_STOCK));
 
         if (!counters.replicas().isEmpty()) {

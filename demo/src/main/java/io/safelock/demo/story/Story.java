@@ -4,7 +4,9 @@ import io.safelock.demo.DemoPlan;
 import io.safelock.demo.http.Http;
 import io.safelock.demo.local.LockNodes;
 import java.io.PrintStream;
+import io.safelock.demo.monitoring.PrometheusApi;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The whole story against running replicas: inventory, counter, Redlock faults; then the report table. */
 public final class Story {
@@ -12,11 +14,18 @@ public final class Story {
     private final DemoPlan plan;
     private final LockNodes nodes;
     private final PrintStream out;
+    private Optional<PrometheusApi> prometheus = Optional.empty();
 
     public Story(DemoPlan plan, LockNodes nodes, PrintStream out) {
         this.plan = plan;
         this.nodes = nodes;
         this.out = out;
+    }
+
+    /** With a Prometheus scraping the replicas, the report ends with what the metrics say about the same run. */
+    public Story withPrometheus(Optional<PrometheusApi> prometheus) {
+        this.prometheus = prometheus;
+        return this;
     }
 
     /** Runs every chapter; true if every guarantee held and every race showed. */
@@ -33,12 +42,16 @@ public final class Story {
             if (!plan.counterPorts().isEmpty()) {
                 new CounterChapter(counters, report, progress).run();
             }
+            new LeaseChapter(nodes, plan.lockPorts(), purchases, http, report, progress).run();
             new RedlockChapter(nodes, plan.lockPorts(), purchases, counters, http, report, progress).run();
         } finally {
             report.print(out, String.format("safelock demo: %d inventory replicas (%s), %d counter replicas (%s), Redlock over %d redis-server"
                             + " nodes (%s), %.0f s", plan.inventoryPorts().size(), ports(plan.inventoryPorts()), plan.counterPorts().size(),
                     ports(plan.counterPorts()), plan.lockPorts().size(), ports(plan.lockPorts()), (System.nanoTime() - t0) / 1e9));
             out.println("RACE = the unprotected variant lost data, as it should to show the problem; PASS = the guarantee held.");
+        }
+        if (prometheus.isPresent()) {
+            MetricsReadBack.print(prometheus.get(), (System.nanoTime() - t0) / 1e9, out);
         }
         return report.allPassed();
     }

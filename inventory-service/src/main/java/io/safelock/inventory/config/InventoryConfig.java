@@ -6,11 +6,10 @@ import io.smallrye.config.WithName;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Everything under {@code inventory.*} (env: {@code INVENTORY_PURCHASE_PROCESSING_DELAY}, …). Lock
- * TTL and wait come from {@code lock.*} (lock-common), the broker from {@code rabbitmq.*}.
+ * TTL and wait come from {@code lock.*} (lock-common), the broker from {@code rabbitmq-*} and {@code mp.messaging.outgoing.inventory-events.*}.
  */
 @ConfigMapping(prefix = "inventory")
 public interface InventoryConfig {
@@ -81,13 +80,6 @@ public interface InventoryConfig {
         /** Routing key (and AMQP type) of purchase events. */
         @WithDefault("inventory.purchased")
         String purchasedRoutingKey();
-
-        /**
-         * A durable queue for the service to declare and bind to the purchase routing key, so that events
-         * wait there even before any consumer has started. None by default: consumers bind their own
-         * queues, and a queue nobody reads would grow without bound.
-         */
-        Optional<String> queue();
 
         Relay relay();
 

@@ -48,30 +48,37 @@ public class ProductRepository {
     }
 
     /**
-     * Sets the stock and stamps the fence with the resetting holder's token. Stamping (rather than
-     * raising) lets a reset recover products whose fence outran a lock store that lost its counters,
-     * while still refusing every holder that acquired before the reset.
+     * Sets the stock while claiming the row for the resetting holder's token, in one statement: refused
+     * ({@link FenceClaim.Fenced}, nothing written) unless the token is greater than the row's fence. The
+     * fence never falls, so a reset whose holder was paused past its lease cannot let older holders write
+     * again.
      */
-    public Uni<Optional<Product>> reset(long id, int stock, long fencingToken) {
-        return pool.preparedQuery("UPDATE products SET stock = $2, fence_token = $3, updated_at = now() WHERE id = $1 RETURNING "
-                        + Product.COLUMNS)
-                .execute(Tuple.of(id, stock, fencingToken)).map(ProductRepository::first);
+    public Uni<FenceClaim> reset(long id, int stock, long fencingToken) {
+        return pool.preparedQuery("UPDATE products SET stock = $2, fence_token = $3, updated_at = now() WHERE id = $1 AND fence_token < $3 "
+                        + "RETURNING " + Product.COLUMNS)
+                .execute(Tuple.of(id, stock, fencingToken))
+                .flatMap(rows -> claimed(rows, id, fencingToken));
     }
 
     /**
-     * Raises the row's fence to {@code fencingToken} unless a newer holder got there first, and returns
-     * the row as this holder sees it. Claiming at read time matters: otherwise a holder whose lease
-     * expired could still write between a newer holder's read and its write, and the newer holder
-     * would then decrement from a stale check.
+     * Raises the row's fence to {@code fencingToken} if the token is greater than every token that claimed
+     * the row before, and returns the row as this holder sees it. Strictly greater: of two holders presenting
+     * the same token (possible only if the lock itself failed), only the first gets the row. Claiming at read
+     * time matters: otherwise a holder whose lease expired could still write between a newer holder's read
+     * and its write, and the newer holder would then decrement from a stale check.
      */
     public Uni<FenceClaim> claimFence(long id, long fencingToken) {
-        return pool.preparedQuery("UPDATE products SET fence_token = $2 WHERE id = $1 AND fence_token <= $2 RETURNING " + Product.COLUMNS)
+        return pool.preparedQuery("UPDATE products SET fence_token = $2 WHERE id = $1 AND fence_token < $2 RETURNING " + Product.COLUMNS)
                 .execute(Tuple.of(id, fencingToken))
-                .flatMap(rows -> rows.size() > 0
-                        ? Uni.createFrom().<FenceClaim>item(new FenceClaim.Claimed(Product.from(rows.iterator().next())))
-                        : fenceOf(pool, id).map(recorded -> recorded < 0
-                                ? new FenceClaim.NotFound()
-                                : new FenceClaim.Fenced(fencingToken, recorded)));
+                .flatMap(rows -> claimed(rows, id, fencingToken));
+    }
+
+    private Uni<FenceClaim> claimed(RowSet<Row> rows, long id, long fencingToken) {
+        return rows.size() > 0
+                ? Uni.createFrom().item(new FenceClaim.Claimed(Product.from(rows.iterator().next())))
+                : fenceOf(pool, id).map(recorded -> recorded < 0
+                        ? new FenceClaim.NotFound()
+                        : new FenceClaim.Fenced(fencingToken, recorded));
     }
 
     /** Unconditional decrement: the new stock, or empty if the product does not exist. */
@@ -88,14 +95,27 @@ public class ProductRepository {
     }
 
     /**
-     * Decrements only if no newer lock holder has claimed the row: the fence is the resource's own
-     * check, independent of whether this holder still believes it holds the lock.
+     * Decrements only while the row is still claimed by {@code fencingToken} (the fence is the resource's own
+     * check, independent of whether this holder still believes it holds the lock) and the stock covers the
+     * quantity (purchases of the strategies that take no lock may have sold it since this holder read it).
      */
-    public Uni<Optional<Integer>> decrementFenced(SqlClient client, long id, int quantity, long fencingToken) {
+    public Uni<FencedDecrement> decrementFenced(SqlClient client, long id, int quantity, long fencingToken) {
         return client.preparedQuery("""
-                        UPDATE products SET stock = stock - $2, fence_token = $3, updated_at = now()
-                        WHERE id = $1 AND fence_token <= $3 RETURNING stock""")
-                .execute(Tuple.of(id, quantity, fencingToken)).map(ProductRepository::stockOf);
+                        UPDATE products SET stock = stock - $2, updated_at = now()
+                        WHERE id = $1 AND fence_token = $3 AND stock >= $2 RETURNING stock""")
+                .execute(Tuple.of(id, quantity, fencingToken))
+                .flatMap(rows -> rows.size() > 0
+                        ? Uni.createFrom().<FencedDecrement>item(new FencedDecrement.Done(rows.iterator().next().getInteger("stock")))
+                        : client.preparedQuery("SELECT fence_token, stock FROM products WHERE id = $1").execute(Tuple.of(id)).map(found -> {
+                            if (found.size() == 0) {
+                                return new FencedDecrement.Fenced(-1);
+                            }
+                            Row row = found.iterator().next();
+                            long recorded = row.getLong("fence_token");
+                            return recorded != fencingToken
+                                    ? new FencedDecrement.Fenced(recorded)
+                                    : new FencedDecrement.OutOfStock(row.getInteger("stock"));
+                        }));
     }
 
     public Uni<Long> fenceOf(SqlClient client, long id) {

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * Moves committed events from the outbox to RabbitMQ: lock a batch (SKIP LOCKED), publish with
- * confirms, mark published, commit. A crash or a lost confirm between publishing and committing
+ * Moves committed events from the outbox to RabbitMQ: lock a batch (SKIP LOCKED), publish it on the
+ * {@link EventChannel} and wait for the broker's confirms, mark the rows published, commit. A crash or a lost confirm between publishing and committing
  * publishes the batch again later, so delivery is at least once and consumers de-duplicate by event id;
  * nothing is lost, because a row stays until the broker has confirmed it.
  */
@@ -31,7 +31,7 @@ public class OutboxRelay {
     private final Vertx vertx;
     private final Pool pool;
     private final OutboxRepository outbox;
-    private final EventPublisher publisher;
+    private final EventChannel channel;
     private final EventMetrics metrics;
     private final InventoryConfig.Events.Relay settings;
     private final Duration runTimeout;
@@ -45,11 +45,11 @@ public class OutboxRelay {
     private long lastBacklog;
     private long lastCleanup;
 
-    OutboxRelay(Vertx vertx, Pool pool, OutboxRepository outbox, EventPublisher publisher, EventMetrics metrics, InventoryConfig config) {
+    OutboxRelay(Vertx vertx, Pool pool, OutboxRepository outbox, EventChannel channel, EventMetrics metrics, InventoryConfig config) {
         this.vertx = vertx;
         this.pool = pool;
         this.outbox = outbox;
-        this.publisher = publisher;
+        this.channel = channel;
         this.metrics = metrics;
         this.settings = config.events().relay();
         this.runTimeout = settings.confirmTimeout().multipliedBy(2).plusSeconds(30);
@@ -111,8 +111,7 @@ public class OutboxRelay {
             running = true;
             wakeRequested = false;
         }
-        publisher.ensureConnected()
-                .flatMap(connected -> relayBatch())
+        relayBatch()
                 // a run that never ends (a connection hanging without an error) must not stop the relay for good
                 .ifNoItem().after(runTimeout).fail()
                 // also while the broker is down: that is when the backlog gauges matter
@@ -128,7 +127,7 @@ public class OutboxRelay {
                                 return Uni.createFrom().item(0);
                             }
                             attempted.set(batch);
-                            return publisher.publishConfirmed(batch)
+                            return channel.publishConfirmed(batch, settings.confirmTimeout())
                                     .flatMap(confirmed -> outbox.markPublished(connection, batch))
                                     .replaceWith(batch.size());
                         }))
@@ -139,7 +138,7 @@ public class OutboxRelay {
                 })
                 // after the rollback, so the rows are no longer locked by this relay
                 .onFailure().call(failure -> attempted.get() == null ? Uni.createFrom().voidItem()
-                        : outbox.markFailed(attempted.get(), EventPublisher.describe(failure)).onFailure().recoverWithNull());
+                        : outbox.markFailed(attempted.get(), describe(failure)).onFailure().recoverWithNull());
     }
 
     private void published(List<OutboxEvent> batch) {
@@ -169,9 +168,9 @@ public class OutboxRelay {
             long cap = Math.min(settings.maxBackoff().toMillis(), settings.interval().toMillis() << Math.min(failures, 10));
             pause = Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
             if (failures == 1) {
-                LOG.warnf("Event relay failed, retrying with backoff: %s", EventPublisher.describe(failure));
+                LOG.warnf("Event relay failed, retrying with backoff: %s", describe(failure));
             } else {
-                LOG.debugf("Event relay attempt %d failed: %s", failures, EventPublisher.describe(failure));
+                LOG.debugf("Event relay attempt %d failed: %s", failures, describe(failure));
             }
         }
         metrics.publishFailed();
@@ -198,6 +197,11 @@ public class OutboxRelay {
                 .invoke(metrics::backlog)
                 .replaceWithVoid()
                 .onFailure().recoverWithNull();
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private void cancelTimer() {

@@ -2,6 +2,7 @@ package io.safelock.inventory.service;
 
 import io.safelock.inventory.config.InventoryConfig;
 import io.safelock.inventory.data.FenceClaim;
+import io.safelock.inventory.data.FencedDecrement;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.inventory.idempotency.IdempotencyClaim;
 import io.safelock.lock.DistributedLocks;
@@ -19,10 +20,12 @@ import org.jboss.logging.Logger;
 /**
  * The seed's steps inside a lock-common lock on {@code product:<id>}, fenced at the row:
  * <ol>
- * <li>raise the row's fence to this lease's fencing token and read the stock (a newer holder already
- *     there means this lease is stale: lock lost);</li>
+ * <li>claim the row for this lease's fencing token and read the stock: only a token greater than the
+ *     row's fence may claim it (otherwise this lease is stale, or another holder has the same token:
+ *     lock lost);</li>
  * <li>pause for the processing delay, check the stock read;</li>
- * <li>decrement only while the row's fence is still this token, with the order and the event, in one
+ * <li>decrement only while the row's fence is still this token and the stock still covers the quantity
+ *     (strategies without the lock may sell meanwhile), with the order and the event, in one
  *     transaction.</li>
  * </ol>
  * With auto-extension the lease is kept alive and a loss stops the work before it writes. Either way,
@@ -109,11 +112,12 @@ abstract class LockedPurchase implements PurchaseFlow {
                 }
                 ensureHeld.run();
                 CompletableFuture<PurchaseOutcome> started = pool.withTransaction(tx ->
-                                products.decrementFenced(tx, id, command.quantity(), token).flatMap(stock -> stock.isPresent()
-                                        ? recorder.record(tx, command, product.price(), stock.get(), token, claim).map(PurchaseOutcome.class::cast)
-                                        : Uni.createFrom().failure(new FencedWrite())))
-                        .onFailure(FencedWrite.class).recoverWithUni(refused -> products.fenceOf(pool, id)
-                                .map(recorded -> fencedOut(id, token, recorded)))
+                                products.decrementFenced(tx, id, command.quantity(), token).flatMap(decrement -> switch (decrement) {
+                                    case FencedDecrement.Done done ->
+                                            recorder.record(tx, command, product.price(), done.stock(), token, claim).map(PurchaseOutcome.class::cast);
+                                    case FencedDecrement.Fenced fenced -> Uni.createFrom().item(fencedOut(id, token, fenced.recorded()));
+                                    case FencedDecrement.OutOfStock sold -> Uni.createFrom().item(new PurchaseOutcome.OutOfStock(sold.available()));
+                                }))
                         .subscribeAsCompletionStage();
                 write.set(started);
                 return detached(started);
@@ -122,10 +126,8 @@ abstract class LockedPurchase implements PurchaseFlow {
     }
 
     private static PurchaseOutcome fencedOut(long productId, long token, long recorded) {
-        LOG.warnf("Refused a stale write to product %d: fencing token %d is older than %d already recorded", productId, token, recorded);
-        return new PurchaseOutcome.LockLost("fencing token " + token + " is older than token " + recorded
-                + " already recorded for product " + productId + "; a newer lock holder took over, nothing was written"
-                + " (if the Redis lock nodes lost their data, POST /stock/" + productId + "/reset re-stamps the product)");
+        LOG.warnf("Refused a stale claim or write on product %d: fencing token %d, the row's fence is %d", productId, token, recorded);
+        return new PurchaseOutcome.LockLost(Fences.refusal(productId, token, recorded));
     }
 
     /** The future as a Uni whose cancellation does not cancel the future: a started write must finish. */
@@ -138,12 +140,5 @@ abstract class LockedPurchase implements PurchaseFlow {
                 emitter.complete(item);
             }
         }));
-    }
-
-    /** Raised inside the transaction when the fence refuses the decrement, to roll back. */
-    private static final class FencedWrite extends RuntimeException {
-        FencedWrite() {
-            super("fenced", null, false, false);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.safelock.inventory.service;
 
+import io.safelock.inventory.data.FenceClaim;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LeaseLostException;
@@ -32,16 +33,20 @@ public class StockService {
     }
 
     /**
-     * Sets the stock while holding the product's lock, and stamps the row with that lock's fencing
-     * token: a holder that acquired before the reset can no longer write after it, and a product whose
-     * fence outran a lock store that lost its counters becomes purchasable again.
+     * Sets the stock while holding the product's lock, claiming the row for that lock's fencing token in
+     * the same statement: holders that acquired before the reset can no longer write after it. The fence
+     * never falls: a reset whose token is not greater than the row's fence (its holder was paused past its
+     * lease and a newer holder claimed the row) writes nothing and answers 409 lock lost.
      */
     public Uni<Reply> reset(long productId, int stock) {
         return locks.withLock(LockName.of("product", Long.toString(productId)), guard ->
-                        products.reset(productId, stock, guard.fencingToken()).map(updated -> updated
-                                .map(product -> replies.ok(body("message", "Stock reset", "productId", Long.toString(productId),
-                                        "stock", product.stock())))
-                                .orElseGet(() -> notFound(productId))))
+                        products.reset(productId, stock, guard.fencingToken()).map(claim -> switch (claim) {
+                            case FenceClaim.Claimed claimed -> replies.ok(body("message", "Stock reset", "productId", Long.toString(productId),
+                                    "stock", claimed.product().stock()));
+                            case FenceClaim.Fenced fenced -> replies.error(409, "Lock lost: "
+                                    + Fences.refusal(productId, fenced.presented(), fenced.recorded()), Map.of("reason", "lock_lost"));
+                            case FenceClaim.NotFound notFound -> notFound(productId);
+                        }))
                 .onFailure(LockWaitTimeoutException.class).recoverWithItem(failure -> replies.error(409,
                         "Lock not obtained in time: " + failure.getMessage(), Map.of("reason", "lock_timeout")))
                 .onFailure(LeaseLostException.class).recoverWithItem(failure -> replies.error(409,

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HealthTest {
 
+    /** The RabbitMQ connector's readiness check: one entry per channel, here {@code inventory-events}. */
+    private static final String MESSAGING = "SmallRye Reactive Messaging - readiness check";
+
     @TestHTTPResource("/")
     URL base;
 
@@ -30,7 +33,7 @@ class HealthTest {
     void readyWhenEverythingAnswers() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("PostgreSQL", "Redis lock quorum", "RabbitMQ"));
+                .body("checks.name", hasItems("PostgreSQL", "Redis lock quorum", MESSAGING));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
@@ -79,15 +82,21 @@ class HealthTest {
 
     @Test
     void rabbitMqUnreachable() {
+        // the connector opens the events channel's connection with its first event: publish one first
+        long id = Products.create(5);
+        assertThat(Http.post(base + "purchase/conditional-update/" + id + "?delayMs=0", "{}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> InventoryTestResource.current().database().queryLong(
+                "SELECT count(*) FROM outbox_events WHERE published_at IS NULL") == 0);
         TcpProxy rabbit = InventoryTestResource.current().rabbitProxy();
         rabbit.cut();
         try {
-            awaitCheck("RabbitMQ", "DOWN");
+            JsonPath down = awaitCheck(MESSAGING, "DOWN");
+            assertThat(down.getString("checks.find { it.name == '" + MESSAGING + "' }.data.'inventory-events'")).startsWith("[KO]");
             given().get("/q/health/live").then().statusCode(200);
         } finally {
             rabbit.restore();
         }
-        awaitCheck("RabbitMQ", "UP");
+        awaitCheck(MESSAGING, "UP");
         awaitReady(200);
     }
 

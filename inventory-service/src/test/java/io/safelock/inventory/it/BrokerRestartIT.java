@@ -41,14 +41,14 @@ class BrokerRestartIT {
         rabbit = RabbitMqServer.start();
         redis = RedisNodes.start(1);
         database = TestDatabase.create();
+        EventQueue.declare(rabbit.port(), "inventory", QUEUE, "inventory.purchased");
         replica = Replicas.start(1, Map.of(
                 "quarkus.datasource.reactive.url", database.reactiveUrl(TestDatabase.PORT),
                 "quarkus.datasource.jdbc.url", "jdbc:" + database.reactiveUrl(TestDatabase.PORT),
                 "lock.redis.nodes", redis.nodesProperty(),
                 // a machine busy with other builds stalls every node's fsync at once: not a lost quorum
                 "lock.redis.node-timeout", "500ms",
-                "rabbitmq.port", Integer.toString(rabbit.port()),
-                "inventory.events.queue", QUEUE,
+                "rabbitmq-port", Integer.toString(rabbit.port()),
                 "inventory.events.relay.max-backoff", "1s",
                 "inventory.sample-data.enabled", "false")).get(0);
     }

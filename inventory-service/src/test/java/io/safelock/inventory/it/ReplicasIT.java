@@ -43,6 +43,7 @@ class ReplicasIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         exchange = "it.inventory.events." + run;
         queue = "it.inventory.purchased." + run;
+        EventQueue.declare(5672, exchange, queue, "inventory.purchased");
         replicas = Replicas.start(2, Map.of(
                 "quarkus.datasource.reactive.url", database.reactiveUrl(TestDatabase.PORT),
                 "quarkus.datasource.jdbc.url", "jdbc:" + database.reactiveUrl(TestDatabase.PORT),
@@ -51,7 +52,6 @@ class ReplicasIT {
                 "lock.redis.node-timeout", "500ms",
                 "lock.wait-timeout", "20s",
                 "inventory.events.exchange", exchange,
-                "inventory.events.queue", queue,
                 "inventory.purchase.processing-delay", "10ms"));
     }
 

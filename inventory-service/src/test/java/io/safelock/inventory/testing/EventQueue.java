@@ -47,6 +47,21 @@ public final class EventQueue {
         }
     }
 
+    /**
+     * Declares the durable topic exchange and a durable queue bound to it for {@code routingKey}, as a consumer
+     * does before the first event it must not miss (the service declares only the exchange).
+     */
+    public static void declare(int port, String exchange, String queue, String routingKey) {
+        try (Connection connection = factory(port).newConnection("inventory-test-declare");
+             Channel channel = connection.createChannel()) {
+            channel.exchangeDeclare(exchange, "topic", true);
+            channel.queueDeclare(queue, true, false, false, null);
+            channel.queueBind(queue, exchange, routingKey);
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("Could not declare " + exchange + "/" + queue + " on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Deletes what a test run declared on a shared broker. */
     public static void deleteQuietly(int port, String exchange, String queue) {
         try (Connection connection = factory(port).newConnection("inventory-test-cleanup");

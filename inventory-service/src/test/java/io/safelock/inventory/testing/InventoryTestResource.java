@@ -42,9 +42,9 @@ public final class InventoryTestResource implements QuarkusTestResourceLifecycle
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.reactive.url", database.reactiveUrl(postgres.port()));
         config.put("quarkus.datasource.jdbc.url", "jdbc:" + database.reactiveUrl(postgres.port()));
-        config.put("rabbitmq.port", Integer.toString(rabbit.port()));
+        EventQueue.declare(RABBITMQ_PORT, backends.exchange(), backends.queue(), "inventory.purchased");
+        config.put("rabbitmq-port", Integer.toString(rabbit.port()));
         config.put("inventory.events.exchange", backends.exchange());
-        config.put("inventory.events.queue", backends.queue());
         // short leases so a lost lease is noticed within a test (renewed every ~660 ms); a generous node
         // timeout so that a machine busy with other builds (fsync stalls of every node at once) is not
         // mistaken for a lost quorum

@@ -85,6 +85,21 @@ public interface LockConfig {
         /** Long-lived connections per node; requests are pipelined over them. */
         @WithDefault(LockSettings.DEFAULT_POOL_SIZE)
         int poolSize();
+
+        Tls tls();
+    }
+
+    /** Trust for {@code rediss://} nodes (see {@link RedisTls}); {@code redis://} nodes ignore it. */
+    interface Tls {
+        /** CA certificates (PEM, or .p12/.pfx/.jks); none = the JVM's default trust. */
+        Optional<String> trustStore();
+
+        /** Password of a PKCS12/JKS trust store. */
+        Optional<String> trustStorePassword();
+
+        /** Check that each node's certificate names the host of its URI. */
+        @WithDefault("true")
+        boolean verifyHost();
     }
 
     interface Retry {
@@ -104,6 +119,8 @@ public interface LockConfig {
     default LockSettings toSettings() {
         return new LockSettings(redis().nodes().stream().map(RedisNodeAddress::parse).toList(), redis().password(),
                 redis().nodeTimeout(), redis().connectTimeout(), redis().poolSize(), leaseTtl(), waitTimeout(), retry().initialBackoff(),
-                retry().maxBackoff(), retry().reserveAfterAttempts(), clockDriftFactor(), renewFraction(), keyPrefix());
+                retry().maxBackoff(), retry().reserveAfterAttempts(), clockDriftFactor(), renewFraction(), keyPrefix(),
+                new RedisTls(redis().tls().trustStore().map(java.nio.file.Path::of), redis().tls().trustStorePassword(),
+                        redis().tls().verifyHost()));
     }
 }

@@ -22,7 +22,8 @@ public record LockSettings(
         int reserveAfterAttempts,
         double clockDriftFactor,
         double renewFraction,
-        String keyPrefix) {
+        String keyPrefix,
+        RedisTls tls) {
 
     public static final String DEFAULT_NODES = "redis://127.0.0.1:6379";
     public static final String DEFAULT_NODE_TIMEOUT = "100ms";
@@ -76,6 +77,7 @@ public record LockSettings(
             throw new IllegalArgumentException("lock.renew-fraction must be in (0, 1) but was " + renewFraction);
         }
         Objects.requireNonNull(keyPrefix, "lock.key-prefix");
+        tls = tls == null ? RedisTls.DEFAULT : tls;
     }
 
     public static Builder builder(List<String> nodeUris) {
@@ -84,6 +86,14 @@ public record LockSettings(
 
     public static Builder builder(String... nodeUris) {
         return new Builder(List.of(nodeUris));
+    }
+
+    /**
+     * The identity of this list of nodes, as the nodes remember it: the sorted host:port of every node.
+     * Clients whose lists differ (a rolling change of the node count) must not lock through the same nodes.
+     */
+    public String nodeSetId() {
+        return nodes.stream().map(RedisNodeAddress::display).sorted().collect(java.util.stream.Collectors.joining(","));
     }
 
     /** Majority of the nodes: 1 for a single node, 3 of 5. */
@@ -120,6 +130,7 @@ public record LockSettings(
         private double clockDriftFactor = Double.parseDouble(DEFAULT_CLOCK_DRIFT_FACTOR);
         private double renewFraction = Double.parseDouble(DEFAULT_RENEW_FRACTION);
         private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private RedisTls tls = RedisTls.DEFAULT;
 
         private Builder(List<String> nodeUris) {
             this.nodeUris = List.copyOf(nodeUris);
@@ -137,11 +148,13 @@ public record LockSettings(
         public Builder clockDriftFactor(double value) { this.clockDriftFactor = value; return this; }
         public Builder renewFraction(double value) { this.renewFraction = value; return this; }
         public Builder keyPrefix(String value) { this.keyPrefix = value; return this; }
+        /** Trust for {@code rediss://} nodes; without it the JVM's default trust applies. */
+        public Builder tls(RedisTls value) { this.tls = value; return this; }
 
         public LockSettings build() {
             return new LockSettings(nodeUris.stream().map(RedisNodeAddress::parse).toList(), Optional.ofNullable(password),
                     nodeTimeout, connectTimeout, poolSize, leaseTtl, waitTimeout, initialBackoff, maxBackoff, reserveAfterAttempts,
-                    clockDriftFactor, renewFraction, keyPrefix);
+                    clockDriftFactor, renewFraction, keyPrefix, tls);
         }
 
         /** Parses "100ms", "10s", "2m" the way Quarkus configuration does for simple values. */

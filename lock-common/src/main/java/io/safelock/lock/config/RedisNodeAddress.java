@@ -31,6 +31,11 @@ public record RedisNodeAddress(String uri, String host, int port) {
         return new RedisNodeAddress(trimmed, uri.getHost(), port);
     }
 
+    /** {@code rediss://}: the connection is TLS, trusted as {@code lock.redis.tls.*} says. */
+    public boolean tls() {
+        return uri.startsWith("rediss://");
+    }
+
     /** host:port, safe to log and to tag metrics with (no password). */
     public String display() {
         return host + ":" + port;

@@ -3,23 +3,42 @@ package io.safelock.lock.redis;
 /**
  * The lock's server-side steps. Each runs atomically on one node, so "check the owner token, then act"
  * cannot interleave with another client.
+ *
+ * <p>Two node-wide keys sit beside the per-lock keys: the <b>fence sequence</b> (one per node, not one
+ * per lock name, so user-chosen names leave nothing behind once released) and the <b>node set</b> the
+ * node was last locked through (so clients configured with another list of nodes are refused instead
+ * of counting a different quorum).
  */
 public final class LockScripts {
 
     private LockScripts() {
     }
 
+    /** What {@link #ACQUIRE} answers in its first field when the node was locked through another node set. */
+    public static final long OTHER_NODE_SET = -1;
+
     /**
-     * KEYS: lock, fence counter, reservation, waiters flag. ARGV: token, ttl ms, reservation ms
-     * (0 = do not reserve), waiter id, previous token ('' if none). Grants the lock when it is free, or
-     * still held by the previous token (a holder in the same process handing it straight over), and
-     * not reserved for another waiter; returns {1, fencing counter}. Otherwise returns {0, holder's remaining ms}, flags that
-     * someone waits (so the release announces itself; uncontended releases stay silent) and, if asked,
-     * reserves the next turn for this waiter so callers that re-acquire in a loop cannot starve it.
-     * The token is new for every attempt, so a late release of an earlier attempt can never delete
-     * this one's key.
+     * KEYS: lock, fence sequence, reservation, waiters flag, node set. ARGV: token, ttl ms, reservation ms
+     * (0 = do not reserve), waiter id, previous token ('' if none), node-set id.
+     *
+     * <p>Refuses with {-1, other node set} when the node remembers another node set. Grants the lock when
+     * it is free, or still held by the previous token (a holder in the same process handing it straight
+     * over), and not reserved for another waiter: returns {1, fencing token}. Otherwise returns {0,
+     * holder's remaining ms}, flags that someone waits (so the release announces itself; uncontended
+     * releases stay silent) and, if asked, reserves the next turn for this waiter so callers that
+     * re-acquire in a loop cannot starve it. The token is new for every attempt, so a late release of an
+     * earlier attempt can never delete this one's key.
+     *
+     * <p>The fencing token is strictly above the node's previous one and never below the node's clock in
+     * microseconds: it keeps rising even on a node that lost its data, and across an upgrade from the
+     * earlier per-name counters (which stayed far below that). Lua numbers are doubles, exact up to 2^53,
+     * which the clock in microseconds stays below until the year 2255.
      */
     public static final LuaScript ACQUIRE = LuaScript.of("acquire", """
+            local nodeset = redis.call('GET', KEYS[5])
+            if nodeset and nodeset ~= ARGV[6] then
+              return {-1, nodeset}
+            end
             local holder = redis.call('GET', KEYS[1])
             if holder and holder == ARGV[5] then
               holder = false
@@ -29,7 +48,11 @@ public final class LockScripts {
               if (not reserved) or reserved == ARGV[4] then
                 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
                 if reserved then redis.call('DEL', KEYS[3]) end
-                return {1, redis.call('INCR', KEYS[2])}
+                redis.call('SET', KEYS[5], ARGV[6], 'PX', math.max(redis.call('PTTL', KEYS[5]), 2 * tonumber(ARGV[2])))
+                local now = redis.call('TIME')
+                local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
+                redis.call('SET', KEYS[2], string.format('%.0f', fence))
+                return {1, fence}
               end
             end
             local remaining = redis.call('PTTL', KEYS[1])
@@ -41,36 +64,46 @@ public final class LockScripts {
             """);
 
     /**
-     * KEYS: lock, reservation, waiters flag. ARGV: token, channel, lock name, waiter id.
-     * Deletes the lock only if the token still owns it and, when someone waits, tells them on the
-     * channel; drops this waiter's reservation too (a waiter that gives up). Returns 1 if the lock was ours.
+     * KEYS: lock, reservation, waiters flag, owner record. ARGV: token, channel, lock name, waiter id, '1' to drop the
+     * waiter's reservation too (a waiter that gives up) or '0' to keep it (undoing a partial grant of an
+     * attempt that will be retried). Deletes the lock only if the token still owns it and, when someone
+     * waits, tells them on the channel. Returns 1 if the lock was ours.
      */
     public static final LuaScript RELEASE = LuaScript.of("release", """
             local released = 0
             if redis.call('GET', KEYS[1]) == ARGV[1] then
-              redis.call('DEL', KEYS[1])
+              redis.call('DEL', KEYS[1], KEYS[4])
               if redis.call('DEL', KEYS[3]) == 1 then
                 redis.call('PUBLISH', ARGV[2], ARGV[3])
               end
               released = 1
             end
-            if redis.call('GET', KEYS[2]) == ARGV[4] then
+            if ARGV[5] == '1' and redis.call('GET', KEYS[2]) == ARGV[4] then
               redis.call('DEL', KEYS[2])
             end
             return released
             """);
 
-    /** KEYS: lock. ARGV: token, ttl ms. Resets the TTL only if the token still owns the lock; 1 if it did. */
+    /**
+     * KEYS: lock, node set. ARGV: token, ttl ms, node-set id. Resets the TTL only if the token still owns
+     * the lock and no other node set has taken the node over; 1 if extended. Keeps the node-set record
+     * alive while a lease of that node set lives.
+     */
     public static final LuaScript EXTEND = LuaScript.of("extend", """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return 0
             end
-            return 0
+            local nodeset = redis.call('GET', KEYS[2])
+            if nodeset and nodeset ~= ARGV[3] then
+              return 0
+            end
+            redis.call('SET', KEYS[2], ARGV[3], 'PX', math.max(redis.call('PTTL', KEYS[2]), 2 * tonumber(ARGV[2])))
+            return redis.call('PEXPIRE', KEYS[1], ARGV[2])
             """);
 
     /**
-     * KEYS: lock, fence counter. ARGV: token, fencing token.
-     * While the token still owns the lock on this node, raises the node's counter to at least the given
+     * KEYS: lock, fence sequence. ARGV: token, fencing token.
+     * While the token still owns the lock on this node, raises the node's sequence to at least the given
      * value, so any later holder that wins this node counts above it. Returns 1 if the lock was ours.
      */
     public static final LuaScript RAISE_FENCE = LuaScript.of("raise-fence", """

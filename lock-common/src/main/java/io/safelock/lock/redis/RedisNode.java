@@ -2,8 +2,14 @@ package io.safelock.lock.redis;
 
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.config.RedisNodeAddress;
+import io.safelock.lock.config.RedisTls;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -18,11 +24,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.jboss.logging.Logger;
 
 /**
  * One Redis node as the lock sees it: runs scripts by SHA with a hard per-request timeout, and notices
  * when the node goes down or comes back (logged once per change, not per request).
+ * <p>
+ * A request that times out because this process stalled, not the node, is reported as
+ * {@code client_stall} instead of {@code timeout}: either the timeout itself fired far past its deadline
+ * (the whole JVM did not run: CPU starvation, GC pause), or the event loop that reads the node's answers
+ * was still busy when asked right after the timeout (its answer was waiting unread). Such a request fails
+ * like any other (the lock algorithm must not wait), but the node is not marked down for it.
  */
 public final class RedisNode implements AutoCloseable {
 
@@ -32,6 +46,8 @@ public final class RedisNode implements AutoCloseable {
     private final RedisNodeAddress address;
     private final Redis client;
     private final AtomicReferenceArray<Uni<RedisConnection>> connections;
+    /** The event loop each connection's answers are read on, once it is open. */
+    private final AtomicReferenceArray<Context> loops;
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final Duration timeout;
     private final Duration connectTimeout;
@@ -41,7 +57,7 @@ public final class RedisNode implements AutoCloseable {
     private volatile boolean answered;
 
     /**
-     * @param errorListener told (node, reason) for every failed request: "timeout", "connection" or "error"
+     * @param errorListener told (node, reason) for every failed request: "timeout", "client_stall", "connection" or "error"
      */
     public RedisNode(Vertx vertx, RedisNodeAddress address, LockSettings settings, BiConsumer<String, String> errorListener) {
         this.address = address;
@@ -50,11 +66,19 @@ public final class RedisNode implements AutoCloseable {
         this.errorListener = errorListener;
         this.client = Redis.createClient(vertx, options(address, settings));
         this.connections = new AtomicReferenceArray<>(settings.poolSize());
+        this.loops = new AtomicReferenceArray<>(settings.poolSize());
     }
 
-    /** One of the node's long-lived connections, opened on first use and again after it breaks. */
+    /** One of the node's long-lived connections, in turn, opened on first use and again after it breaks. */
     private Uni<RedisConnection> connection() {
-        int slot = Math.floorMod(nextConnection.getAndIncrement(), connections.length());
+        return connection(nextSlot());
+    }
+
+    private int nextSlot() {
+        return Math.floorMod(nextConnection.getAndIncrement(), connections.length());
+    }
+
+    private Uni<RedisConnection> connection(int slot) {
         Uni<RedisConnection> current = connections.get(slot);
         if (current != null) {
             return current;
@@ -68,12 +92,13 @@ public final class RedisNode implements AutoCloseable {
         Uni<RedisConnection> opening = Uni.createFrom().<RedisConnection>emitter(emitter -> client.connect().subscribe().with(
                         conn -> {
                             if (opened.compareAndSet(null, conn)) {
+                                loops.set(slot, io.vertx.core.Vertx.currentContext());
                                 emitter.complete(conn);
                             } else {
                                 conn.closeAndForget();
                             }
                         },
-                        emitter::fail))
+                        failure -> emitter.fail(explainTls(failure))))
                 .ifNoItem().after(connectTimeout)
                 .failWith(() -> {
                     if (!opened.compareAndSet(null, GAVE_UP) && opened.get() instanceof RedisConnection late) {
@@ -88,14 +113,32 @@ public final class RedisNode implements AutoCloseable {
                 .onFailure().invoke(() -> connections.compareAndSet(slot, self.get(), null))
                 .memoize().indefinitely();
         self.set(opening);
-        return connections.compareAndSet(slot, null, opening) ? opening : connection();
+        return connections.compareAndSet(slot, null, opening) ? opening : connection(slot);
     }
 
     /** Requests are pipelined over a few long-lived connections: far cheaper than leasing a pooled connection per request. */
-    private Uni<Response> request(Request request) {
+    private Uni<Response> request(int slot, Request request) {
         Duration limit = answered ? timeout : connectTimeout.plus(timeout);
-        return connection().flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
-                .failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"));
+        long sent = System.nanoTime();
+        return connection(slot).flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
+                .failWith(() -> new NoAnswer(limit, System.nanoTime() - sent - limit.toNanos(), slot));
+    }
+
+    /** A request's timeout, with how late the timeout itself fired and the connection slot it used. */
+    static final class NoAnswer extends TimeoutException {
+        final long lateNanos;
+        final int slot;
+
+        NoAnswer(Duration limit, long lateNanos, int slot) {
+            super("no answer within " + limit.toMillis() + " ms");
+            this.lateNanos = lateNanos;
+            this.slot = slot;
+        }
+    }
+
+    /** How late a timeout or an event loop may run before the stall is this process's, not the node's. */
+    private long stallThresholdNanos() {
+        return Math.max(timeout.toNanos() / 2, 20_000_000L);
     }
 
     /** Opens every connection now, so that the first lock requests do not pay for it. */
@@ -108,16 +151,56 @@ public final class RedisNode implements AutoCloseable {
     }
 
     static RedisOptions options(RedisNodeAddress address, LockSettings settings) {
+        NetClientOptions net = new NetClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true);
+        if (address.tls()) {
+            tls(net, settings.tls());
+        }
         RedisOptions options = new RedisOptions()
                 .setConnectionString(address.uri())
                 .setMaxPoolSize(settings.poolSize())
                 .setMaxPoolWaiting(settings.poolSize() * 64)
-                .setNetClientOptions(new NetClientOptions()
-                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-                        .setTcpNoDelay(true)
-                        .setTcpKeepAlive(true));
+                .setNetClientOptions(net);
         settings.password().ifPresent(options::setPassword);
         return options;
+    }
+
+    /** TLS from the first byte; no trust options means the JVM's default trust, never trust-all. */
+    private static void tls(NetClientOptions net, RedisTls tls) {
+        // Vert.x has no default here and refuses TLS without one: "HTTPS" checks the URI's host against the certificate
+        net.setSsl(true).setHostnameVerificationAlgorithm(tls.verifyHost() ? "HTTPS" : "");
+        tls.trustStore().ifPresent(path -> {
+            String password = tls.trustStorePassword().orElse(null);
+            TrustOptions trust = switch (RedisTls.format(path)) {
+                case PEM -> new PemTrustOptions().addCertPath(path.toString());
+                case PKCS12 -> new PfxOptions().setPath(path.toString()).setPassword(password);
+                case JKS -> new JksOptions().setPath(path.toString()).setPassword(password);
+            };
+            net.setTrustOptions(trust);
+        });
+    }
+
+    /** A failed handshake says so and names the settings to check, instead of a bare certificate-path error. */
+    private Throwable explainTls(Throwable failure) {
+        SSLException deepest = null;
+        boolean untrusted = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException ssl) {
+                deepest = ssl;
+            }
+            untrusted |= cause instanceof java.security.cert.CertPathBuilderException
+                    || cause instanceof java.security.cert.CertPathValidatorException;
+        }
+        if (deepest == null) {
+            return failure;
+        }
+        SSLHandshakeException explained = new SSLHandshakeException("TLS handshake with " + name() + " failed: "
+                + (untrusted ? "its certificate is not signed by a trusted CA: " : "") + deepest.getMessage()
+                + " (check lock.redis.tls.trust-store and lock.redis.tls.verify-host)");
+        explained.initCause(failure);
+        return explained;
     }
 
     public String name() {
@@ -128,20 +211,32 @@ public final class RedisNode implements AutoCloseable {
         return address;
     }
 
+    /** True once the node has answered a request; until then requests may wait for the connect timeout too. */
+    public boolean hasAnswered() {
+        return answered;
+    }
+
     public boolean isDown() {
         return down;
     }
 
-    /** Runs the script; a node that does not know it (restarted, flushed) gets the body once more. */
+    /**
+     * Runs the script; a node that does not know it (restarted, flushed) gets the body once more.
+     * Scripts on the same first key always go over the same connection, so the node runs them in the
+     * order they were sent: an undo sent after an attempt that timed out on our side still lands after
+     * that attempt, instead of overtaking it and leaving its key behind.
+     */
     public Uni<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-        Uni<Response> bySha = request(scriptRequest(Command.EVALSHA, script.sha(), keys, args))
+        int slot = keys.isEmpty() ? nextSlot()
+                : Math.floorMod(keys.get(0).hashCode(), connections.length());
+        Uni<Response> bySha = request(slot, scriptRequest(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(RedisNode::isNoScript)
-                .recoverWithUni(() -> request(scriptRequest(Command.EVAL, script.body(), keys, args)));
+                .recoverWithUni(() -> request(slot, scriptRequest(Command.EVAL, script.body(), keys, args)));
         return guarded(bySha);
     }
 
     public Uni<Response> send(Request request) {
-        return guarded(request(request));
+        return guarded(request(nextSlot(), request));
     }
 
     private Uni<Response> guarded(Uni<Response> call) {
@@ -170,7 +265,36 @@ public final class RedisNode implements AutoCloseable {
     }
 
     private void markFailed(Throwable failure) {
-        String reason = reason(failure);
+        if (!(failure instanceof NoAnswer noAnswer)) {
+            failed(failure, reason(failure));
+            return;
+        }
+        if (noAnswer.lateNanos > stallThresholdNanos()) {
+            clientStall(noAnswer, "timeout fired " + noAnswer.lateNanos / 1_000_000 + " ms late");
+            return;
+        }
+        Context loop = loops.get(noAnswer.slot);
+        if (loop == null) {
+            failed(failure, "timeout");
+            return;
+        }
+        long asked = System.nanoTime();
+        loop.runOnContext(ignored -> {
+            long lag = System.nanoTime() - asked;
+            if (lag > stallThresholdNanos()) {
+                clientStall(noAnswer, "event loop reading the node ran " + lag / 1_000_000 + " ms late");
+            } else {
+                failed(failure, "timeout");
+            }
+        });
+    }
+
+    private void clientStall(NoAnswer failure, String evidence) {
+        errorListener.accept(name(), "client_stall");
+        LOG.debugf("Request to Redis node %s timed out because this process stalled (%s): %s", name(), evidence, failure.getMessage());
+    }
+
+    private void failed(Throwable failure, String reason) {
         errorListener.accept(name(), reason);
         if ("error".equals(reason)) {
             LOG.debugf("Redis node %s answered with an error: %s", name(), failure.getMessage());

@@ -32,6 +32,17 @@ class LockConfigTest {
         assertThat(settings.clockDriftFactor()).isEqualTo(0.01);
         assertThat(settings.keyPrefix()).isEqualTo("lock:");
         assertThat(settings.quorum()).isEqualTo(1);
+        assertThat(settings.tls()).isEqualTo(RedisTls.DEFAULT);
+        assertThat(settings.tls().verifyHost()).isTrue();
+        assertThat(settings.tls().trustStore()).isEmpty(); // the JVM's default trust
+    }
+
+    @Test
+    void anEmptyTrustStoreSettingMeansTheJvmDefaultTrust() {
+        // what a Helm chart or a shell gives for an unset value: LOCK_REDIS_TLS_TRUST_STORE=""
+        LockSettings settings = settings(Map.of("lock.redis.nodes", "rediss://10.0.0.1:6380", "lock.redis.tls.trust-store", ""));
+        assertThat(settings.nodes().get(0).tls()).isTrue();
+        assertThat(settings.tls().trustStore()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,106 @@
+package io.safelock.counter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.safelock.testsupport.ServiceProcess;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica holding a counter's lock in {@code locked} mode is frozen (SIGSTOP) after its read, past its
+ * lease; the other replica takes the lock, reads, and while it thinks the frozen replica is woken (SIGCONT)
+ * and tries to write: the order in which a write fenced only at the SET loses an update. Every
+ * acknowledged increment must count in the final value, and none that was not acknowledged.
+ */
+class PausedHolderIT {
+
+    static final int ROUNDS = 3;
+    static final int THINK_MS = 1000;
+
+    static ReplicaCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        // a 1 s lease that the frozen replica cannot extend; DEBUG shows when each replica has read
+        cluster = ReplicaCluster.start("paused", 2, Map.of("lock.lease-ttl", "1s", "lock.wait-timeout", "10s",
+                "quarkus.log.category.\"io.safelock.counter.service\".level", "DEBUG"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void everyAcknowledgedIncrementCountsWhenAHolderIsFrozenPastItsLease() {
+        ServiceProcess frozen = cluster.replica(0);
+        ServiceProcess other = cluster.replica(1);
+        List<String> answers = new ArrayList<>();
+        int acknowledged = 0;
+        String counter = "paused-" + cluster.id;
+        for (int round = 1; round <= ROUNDS; round++) {
+            long frozenReads = reads(frozen, counter);
+            CompletableFuture<Http.Reply> stale = increment(0, counter);
+            awaitRead(frozen, counter, frozenReads);
+            signal(frozen, "STOP");
+            try {
+                // waits for the frozen replica's lease to run out, reads, thinks THINK_MS
+                long otherReads = reads(other, counter);
+                CompletableFuture<Http.Reply> fresh = increment(1, counter);
+                awaitRead(other, counter, otherReads);
+                signal(frozen, "CONT");
+                Http.Reply staleReply = stale.join();
+                Http.Reply freshReply = fresh.join();
+                answers.add("round " + round + ": frozen " + staleReply.status() + " " + staleReply.body()
+                        + " | other " + freshReply.status() + " " + freshReply.body());
+                for (Http.Reply reply : List.of(staleReply, freshReply)) {
+                    assertThat(reply.status()).as("%s", answers).isIn(200, 409, 503);
+                    acknowledged += reply.status() == 200 ? 1 : 0;
+                }
+            } finally {
+                signal(frozen, "CONT");
+            }
+        }
+        answers.forEach(System.out::println);
+        assertThat(cluster.value(1, counter)).as("final value = acknowledged increments; %s%s", answers, cluster.logs())
+                .isEqualTo(acknowledged);
+    }
+
+    private static CompletableFuture<Http.Reply> increment(int replica, String counter) {
+        return CompletableFuture.supplyAsync(() -> Http.post(cluster.url(replica, "/counters/" + counter + "/increment"),
+                "{\"by\": 1, \"mode\": \"locked\", \"thinkTimeMs\": " + THINK_MS + "}"));
+    }
+
+    /** Until the replica has logged one more read of the counter inside the lock than {@code before}. */
+    private static void awaitRead(ServiceProcess replica, String counter, long before) {
+        Awaiting.until(replica.name() + " reading " + counter + " inside the lock", Duration.ofSeconds(30),
+                () -> reads(replica, counter) > before);
+    }
+
+    /** Reads of the counter inside the lock that the replica has logged so far (DEBUG). */
+    private static long reads(ServiceProcess replica, String counter) {
+        String marker = "in critical section of " + counter + ":";
+        return replica.log().lines().filter(line -> line.contains(marker)).count();
+    }
+
+    private static void signal(ServiceProcess replica, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(replica.pid())).inheritIO().start();
+            assertThat(kill.waitFor()).as("kill -%s %d", signal, replica.pid()).isZero();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
