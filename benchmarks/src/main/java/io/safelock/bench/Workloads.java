@@ -28,6 +28,18 @@ final class Workloads {
         });
     }
 
+    /** All threads take one shared primitive (read/write lock, semaphore) and release it at once; latencies are waits. */
+    static Run shared(Contender contender, int threads, long measureFrom, long measureUntil) throws InterruptedException {
+        return run(threads, measureFrom, measureUntil, (thread, measuring, latencies) -> {
+            long start = System.nanoTime();
+            Object handle = contender.lock("shared");
+            if (measuring) {
+                latencies.add(System.nanoTime() - start);
+            }
+            contender.unlock(handle);
+        });
+    }
+
     /** All threads fight for one key and do GET, SET+1 on a counter while holding it; latencies are waits. */
     static Run hotKey(Contender contender, RedisAPI data, String counterKey, int threads, long measureFrom, long measureUntil)
             throws InterruptedException {

@@ -30,6 +30,7 @@ class DashboardTest {
         REQUIRED.put("contention ratio", "lock_contended_attempts_total");
         REQUIRED.put("wait time", "lock_wait_seconds_bucket");
         REQUIRED.put("hold time", "lock_hold_seconds_bucket");
+        REQUIRED.put("oldest current hold", "lock_oldest_hold_seconds");
         REQUIRED.put("leases lost", "lock_leases_lost_total");
         REQUIRED.put("extensions", "lock_extensions_total");
         REQUIRED.put("per-node errors", "lock_node_errors_total");

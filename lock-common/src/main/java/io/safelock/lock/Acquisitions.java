@@ -1,6 +1,7 @@
 package io.safelock.lock;
 
 import io.safelock.lock.config.LockSettings;
+import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
 import io.safelock.lock.metrics.LockMetrics.Outcome;
 import io.smallrye.mutiny.Uni;
@@ -54,21 +55,23 @@ final class Acquisitions {
 
     // ---------------------------------------------------------------- one attempt
 
-    Uni<Lease> tryAcquire(LockName name, Duration ttl) {
+    Uni<Lease> tryAcquire(LockName name, Duration ttl, String label) {
         return Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
             LocalLine<Waiter, HandedOver>.Turn turn = line.tryEnter(name.value());
             if (turn == null) {
                 metrics.acquireFinished(name.group(), Outcome.BUSY, since(started));
+                LockEvents.failed(name.value(), "lock", LockEvents.PROCESS, "busy", since(started).toMillis(), 0, java.util.Map.of());
                 return Uni.createFrom().failure(new LockBusyException(name, Duration.ofMillis(-1), "held or being acquired in this process"));
             }
             String token = newToken();
             Uni<Lease> once = redlock.attempt(name, token, token, ttl, false).map(attempt -> switch (attempt) {
-                case Redlock.Attempt.Granted granted -> locks.granted(name, token, token, ttl, granted, turn, started);
+                case Redlock.Attempt.Granted granted -> locks.granted(name, token, token, ttl, granted, turn, started, label, 1);
                 case Redlock.Attempt.Busy busy -> {
                     turn.leave();
                     metrics.contended(name.group());
                     metrics.acquireFinished(name.group(), Outcome.BUSY, since(started));
+                    LockEvents.failed(name.value(), "lock", LockEvents.PROCESS, "busy", since(started).toMillis(), 1, java.util.Map.of());
                     throw new LockBusyException(name, Duration.ofMillis(busy.heldForMs()), busy.reason());
                 }
                 case Redlock.Attempt.Unavailable unavailable -> {
@@ -94,6 +97,8 @@ final class Acquisitions {
         final long deadline;
         /** The same for all attempts: what a reservation is made for. */
         final String id = newToken();
+        /** Stored with the lock for inspect (e.g. an order request id). */
+        final String label;
         String token;
         int count;
         boolean reserved;
@@ -104,8 +109,9 @@ final class Acquisitions {
         /** Ends the current backoff sleep early, if there is one. */
         volatile Runnable wake;
 
-        Waiter(LockName name, Duration ttl, long started, Duration maxWait) {
+        Waiter(LockName name, Duration ttl, long started, Duration maxWait, String label) {
             this.name = name;
+            this.label = label;
             this.ttl = ttl;
             this.started = started;
             this.deadline = started + maxWait.toNanos();
@@ -137,9 +143,9 @@ final class Acquisitions {
         }
     }
 
-    Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait) {
+    Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait, String label) {
         return Uni.createFrom().deferred(() -> {
-            Waiter waiter = new Waiter(name, ttl, System.nanoTime(), maxWait);
+            Waiter waiter = new Waiter(name, ttl, System.nanoTime(), maxWait, label);
             metrics.waiting(name.group(), 1);
             Uni<Lease> waited = line.enter(name.value(), maxWait, waiter)
                     .flatMap(turn -> {
@@ -149,7 +155,8 @@ final class Acquisitions {
                         if (turn.grant() != null) {
                             // the holder before us took the lock over on our behalf: no round trip of our own
                             HandedOver handed = turn.grant();
-                            return Uni.createFrom().item(locks.granted(name, handed.token(), waiter.id, ttl, handed.granted(), turn, waiter.started));
+                            return Uni.createFrom().item(locks.granted(name, handed.token(), waiter.id, ttl, handed.granted(), turn, waiter.started,
+                                    waiter.label, waiter.count));
                         }
                         return contend(waiter, turn);
                     })
@@ -169,7 +176,8 @@ final class Acquisitions {
         w.token = newToken();
         return redlock.attempt(w.name, w.token, w.id, w.ttl, reserve).flatMap(attempt -> switch (attempt) {
             // granted even if the caller left meanwhile: RunsToEnd releases what nobody wants
-            case Redlock.Attempt.Granted granted -> Uni.createFrom().item(locks.granted(w.name, w.token, w.id, w.ttl, granted, turn, w.started));
+            case Redlock.Attempt.Granted granted -> Uni.createFrom().item(locks.granted(w.name, w.token, w.id, w.ttl, granted, turn, w.started,
+                    w.label, w.count));
             case Redlock.Attempt.Busy busy -> {
                 w.lastUnavailable = null;
                 w.unavailableInARow = 0;
@@ -282,12 +290,14 @@ final class Acquisitions {
     private LockWaitTimeoutException timeout(Waiter w) {
         metrics.acquireFinished(w.name.group(), Outcome.TIMEOUT, since(w.started));
         LOG.debugf("Gave up on lock %s after %d attempts", w.name, w.count);
+        LockEvents.failed(w.name.value(), "lock", LockEvents.PROCESS, "timeout", since(w.started).toMillis(), w.count, java.util.Map.of());
         return new LockWaitTimeoutException(w.name, w.count, since(w.started));
     }
 
     private QuorumUnavailableException unavailable(LockName name, Redlock.Attempt.Unavailable unavailable, long started) {
         metrics.quorumFailure(name.group());
         metrics.acquireFinished(name.group(), Outcome.ERROR, since(started));
+        LockEvents.failed(name.value(), "lock", LockEvents.PROCESS, "quorum_unavailable", since(started).toMillis(), -1, unavailable.failedNodes());
         return new QuorumUnavailableException(name, redlock.quorum(), settings.nodes().size(), unavailable.failedNodes());
     }
 

@@ -45,6 +45,19 @@ public final class BlockingLocks {
         return await(locks.acquire(name, ttl, maxWait));
     }
 
+    /** See {@link DistributedLocks#inspect}. */
+    public LockInfo inspect(LockName name) {
+        return locks.inspect(name).await().indefinitely();
+    }
+
+    public boolean isLocked(LockName name) {
+        return locks.isLocked(name).await().indefinitely();
+    }
+
+    public Lease acquire(LockName name, Duration ttl, Duration maxWait, String label) {
+        return locks.acquire(name, ttl, maxWait, label).await().indefinitely();
+    }
+
     public void release(Lease lease) {
         await(lease.release());
     }

@@ -1,6 +1,7 @@
 package io.safelock.lock;
 
 import io.safelock.lock.config.LockSettings;
+import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
 import io.safelock.lock.metrics.LockMetrics.Outcome;
 import io.safelock.lock.redis.RedisNode;
@@ -40,6 +41,9 @@ public final class DistributedLocks implements AutoCloseable {
     private final Acquisitions acquisitions;
     private final List<ReleaseListener> listeners = new ArrayList<>();
     private final BlockingLocks blocking = new BlockingLocks(this);
+    private final LockOwnership ownership;
+    /** Callers of this process waiting per lock name, for {@link #inspect}. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> waitingHere = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DistributedLocks(Vertx vertx, LockSettings settings, LockMetrics metrics) {
         this.vertx = vertx;
@@ -48,6 +52,7 @@ public final class DistributedLocks implements AutoCloseable {
         List<RedisNode> nodes = settings.nodes().stream()
                 .map(address -> new RedisNode(vertx, address, settings, metrics::nodeError)).toList();
         this.redlock = new Redlock(nodes, settings);
+        this.ownership = new LockOwnership(nodes, redlock.quorum(), settings.keyPrefix(), settings.nodeTimeout());
         this.acquisitions = new Acquisitions(this, settings, metrics, redlock);
         metrics.nodes(nodes.stream().map(RedisNode::name).toList());
         for (var address : settings.nodes()) {
@@ -83,9 +88,14 @@ public final class DistributedLocks implements AutoCloseable {
      * sent completes, and its lease is released.
      */
     public Uni<Lease> tryAcquire(LockName name, Duration ttl) {
+        return tryAcquire(name, ttl, "");
+    }
+
+    /** @param label who this lease is for, stored with the lock for {@link #inspect} (e.g. an order request id) */
+    public Uni<Lease> tryAcquire(LockName name, Duration ttl, String label) {
         requireName(name);
         requireTtl(ttl);
-        return acquisitions.tryAcquire(name, ttl);
+        return acquisitions.tryAcquire(name, ttl, label == null ? "" : label);
     }
 
     public Uni<Lease> tryAcquire(String name, Duration ttl) {
@@ -105,10 +115,23 @@ public final class DistributedLocks implements AutoCloseable {
      * row, or {@link NodeSetMismatchException}. A caller that cancels leaves nothing behind.
      */
     public Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait) {
+        return acquire(name, ttl, maxWait, "");
+    }
+
+    /** @param label who this lease is for, stored with the lock for {@link #inspect} (e.g. an order request id) */
+    public Uni<Lease> acquire(LockName name, Duration ttl, Duration maxWait, String label) {
         requireName(name);
         requireTtl(ttl);
         requireWait(maxWait);
-        return acquisitions.acquire(name, ttl, maxWait);
+        return Uni.createFrom().deferred(() -> {
+            java.util.concurrent.atomic.AtomicInteger here = waitingHere.computeIfAbsent(name.value(), n -> new java.util.concurrent.atomic.AtomicInteger());
+            here.incrementAndGet();
+            return acquisitions.acquire(name, ttl, maxWait, label == null ? "" : label).onTermination().invoke(() -> {
+                if (here.decrementAndGet() == 0) {
+                    waitingHere.remove(name.value(), here);
+                }
+            });
+        });
     }
 
     public Uni<Lease> acquire(String name, Duration ttl, Duration maxWait) {
@@ -116,13 +139,16 @@ public final class DistributedLocks implements AutoCloseable {
     }
 
     Lease granted(LockName name, String token, String waiter, Duration ttl, Redlock.Attempt.Granted granted,
-                  LocalLine<Acquisitions.Waiter, Acquisitions.HandedOver>.Turn turn, long started) {
+                  LocalLine<Acquisitions.Waiter, Acquisitions.HandedOver>.Turn turn, long started, String label, int attempts) {
         Lease lease = new Lease(this, name, token, waiter, granted.fencingToken(), granted.validUntilNanos(), ttl, turn);
         Duration waited = Acquisitions.since(started);
         metrics.acquireFinished(name.group(), Outcome.ACQUIRED, waited);
         metrics.waited(name.group(), waited);
         metrics.holding(name.group(), 1);
-        LOG.debugf("Acquired lock %s (fencing token %d, waited %d ms)", name, granted.fencingToken(), waited.toMillis());
+        metrics.holdStarted(name.group(), lease, name.value(), granted.fencingToken(), lease::isValid);
+        LockOwner owner = LockOwner.thisProcess(label);
+        ownership.record(lease, owner);
+        LockEvents.acquired(name.value(), "lock", granted.fencingToken(), owner.display(), waited.toMillis(), attempts);
         expireLocallyAt(lease);
         return lease;
     }
@@ -135,6 +161,8 @@ public final class DistributedLocks implements AutoCloseable {
                 LOG.infof("Lease on lock %s (fencing token %d) expired without release", lease.name(), lease.fencingToken());
                 metrics.holding(lease.name().group(), -1);
                 metrics.held(lease.name().group(), Acquisitions.since(lease.acquiredNanos()));
+                metrics.holdEnded(lease);
+                ownership.forget(lease);
                 lease.turn().leave();
             } else if (lease.isValid()) {
                 expireLocallyAt(lease); // extended meanwhile
@@ -149,8 +177,9 @@ public final class DistributedLocks implements AutoCloseable {
         vertx.cancelTimer(lease.expiryTimer()); // a busy process would otherwise keep one timer per released lease for a TTL
         metrics.holding(lease.name().group(), -1);
         metrics.held(lease.name().group(), Acquisitions.since(lease.acquiredNanos()));
+        metrics.holdEnded(lease);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        acquisitions.release(lease).subscribe().with(
+        ownership.recorded(lease).flatMap(recorded -> acquisitions.release(lease)).subscribe().with(
                 owned -> {
                     released(lease, owned, null);
                     done.complete(null);
@@ -165,8 +194,12 @@ public final class DistributedLocks implements AutoCloseable {
     /** @param owned nodes on which the key was still ours; -1 when handed over to a local waiter */
     private void released(Lease lease, int owned, Throwable failure) {
         if (owned < 0) {
+            LockEvents.released(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS,
+                    Acquisitions.since(lease.acquiredNanos()).toMillis(), true);
             return;
         }
+        LockEvents.released(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS,
+                Acquisitions.since(lease.acquiredNanos()).toMillis(), failure == null && owned >= redlock.quorum());
         if (failure != null || owned < redlock.quorum()) {
             metrics.expiredRelease(lease.name().group());
             LOG.infof("Released lock %s (fencing token %d) after its lease had expired or was taken over%s",
@@ -191,6 +224,8 @@ public final class DistributedLocks implements AutoCloseable {
             case Redlock.Extension.Extended extended -> {
                 lease.extended(extended.validUntilNanos(), ttl);
                 metrics.extended(lease.name().group(), true);
+                ownership.renew(lease, ttl);
+                LockEvents.extended(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS, ttl.toMillis());
                 yield lease;
             }
             case Redlock.Extension.Lost lost -> {
@@ -217,8 +252,13 @@ public final class DistributedLocks implements AutoCloseable {
      * result fails with {@link LeaseLostException}; the guard tells work that is not cancellable.
      */
     public <T> Uni<T> withLock(LockName name, Duration ttl, Duration maxWait, Function<LockGuard, Uni<T>> work) {
+        return withLock(name, ttl, maxWait, "", work);
+    }
+
+    /** @param label who the lease is for, stored with the lock for {@link #inspect} (e.g. an order request id) */
+    public <T> Uni<T> withLock(LockName name, Duration ttl, Duration maxWait, String label, Function<LockGuard, Uni<T>> work) {
         Objects.requireNonNull(work, "work");
-        return acquire(name, ttl, maxWait).flatMap(lease -> {
+        return acquire(name, ttl, maxWait, label).flatMap(lease -> {
             LockGuard guard = new LockGuard(lease);
             LeaseKeeper keeper = keep(lease, guard);
             Uni<T> result = Uni.createFrom().deferred(() -> work.apply(guard));
@@ -232,13 +272,35 @@ public final class DistributedLocks implements AutoCloseable {
     }
 
     LeaseKeeper keep(Lease lease, LockGuard guard) {
-        guard.onLost(lost -> metrics.leaseLost(lease.name().group()));
+        guard.onLost(lost -> {
+            metrics.leaseLost(lease.name().group());
+            metrics.holdEnded(lease);
+            LockEvents.lost(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS, lost.getMessage());
+        });
         LeaseKeeper keeper = new LeaseKeeper(vertx, lease, guard, settings.renewFraction());
         keeper.start();
         return keeper;
     }
 
     // ---------------------------------------------------------------- health
+
+    // ---------------------------------------------------------------- inspect
+
+    /**
+     * What the nodes say about the lock now: held by a quorum or not, the holder (service, replica,
+     * host, label), since when, time left, its fencing token, and who waits. Fails with
+     * {@link QuorumUnavailableException} when too few nodes answer to tell.
+     */
+    public Uni<LockInfo> inspect(LockName name) {
+        requireName(name);
+        java.util.concurrent.atomic.AtomicInteger here = waitingHere.get(name.value());
+        return Uni.createFrom().deferred(() -> ownership.inspect(name, here == null ? 0 : here.get()));
+    }
+
+    /** Held by a quorum of nodes now. */
+    public Uni<Boolean> isLocked(LockName name) {
+        return inspect(name).map(LockInfo::locked);
+    }
 
     /** PINGs every node: host:port → "up" or why not. For readiness checks. */
     public Uni<Map<String, String>> nodeStatus() {

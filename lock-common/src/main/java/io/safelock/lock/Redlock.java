@@ -228,7 +228,7 @@ final class Redlock {
     }
 
     private List<String> releaseKeys(LockName name) {
-        return List.of(lockKey(name), reservationKey(name), waitersKey(name));
+        return List.of(lockKey(name), reservationKey(name), waitersKey(name), lockKey(name) + ":owner");
     }
 
     private List<String> releaseArgs(LockName name, String token, String waiter, boolean dropReservation) {

@@ -5,6 +5,7 @@ import io.quarkus.runtime.Startup;
 import io.safelock.lock.BlockingLocks;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.config.LockConfig;
+import io.safelock.lock.metrics.CurrentHolds;
 import io.safelock.lock.metrics.LockMetrics;
 import io.safelock.lock.metrics.MicrometerLockMetrics;
 import io.vertx.mutiny.core.Vertx;
@@ -21,11 +22,26 @@ import jakarta.inject.Singleton;
 @Singleton
 public class LockProducer {
 
+    /** How often current holds are checked against {@code lock.hold-warning}. */
+    private static final long HOLD_CHECK_MS = 1_000;
+
+    @Produces
+    @Singleton
+    LockMetrics lockMetrics(Vertx vertx, LockConfig config, Instance<MeterRegistry> registry) {
+        if (!registry.isResolvable()) {
+            return LockMetrics.NONE;
+        }
+        CurrentHolds holds = new CurrentHolds(config.holdWarning());
+        if (holds.warnAfter() != null) {
+            vertx.setPeriodic(HOLD_CHECK_MS, id -> holds.warnAboutLongHolds());
+        }
+        return new MicrometerLockMetrics(registry.get(), holds);
+    }
+
     @Produces
     @Singleton
     @Startup
-    DistributedLocks distributedLocks(Vertx vertx, LockConfig config, Instance<MeterRegistry> registry) {
-        LockMetrics metrics = registry.isResolvable() ? new MicrometerLockMetrics(registry.get()) : LockMetrics.NONE;
+    DistributedLocks distributedLocks(Vertx vertx, LockConfig config, LockMetrics metrics) {
         return DistributedLocks.create(vertx, config.toSettings(), metrics);
     }
 

@@ -37,6 +37,35 @@ public interface LockConfig {
 
     Retry retry();
 
+    Fair fair();
+
+    Admin admin();
+
+    /** The admin endpoint GET /locks (an admin route: protect /locks/* like other admin paths). */
+    interface Admin {
+        /** Serve GET /locks and GET /locks/{group}/{id}; off unless the service turns it on. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The lock groups this service owns: only these are listed and inspected. */
+        @WithDefault("product,counter")
+        List<String> groups();
+    }
+
+    /**
+     * A hold of this process older than this is logged as a warning once, while it still holds (0 = never);
+     * {@code lock_oldest_hold_seconds} shows the same age to alerts.
+     */
+    @WithDefault("30s")
+    Duration holdWarning();
+
+    /** Fair locks ({@code io.safelock.lock.primitives.FairLocks}). */
+    interface Fair {
+        /** A waiter that stopped renewing its heartbeat (died) loses its place in the queue after this. */
+        @WithDefault("1s")
+        Duration waiterHeartbeat();
+    }
+
     interface Redis {
         /** Comma-separated node URIs, e.g. {@code redis://10.0.0.1:6379,redis://10.0.0.2:6379,…}. */
         @WithDefault(LockSettings.DEFAULT_NODES)

@@ -46,4 +46,10 @@ public interface LockMetrics {
     default void nodeError(String node, String reason) { }
 
     default void quorumFailure(String group) { }
+
+    /** A hold began in this process (for {@code lock_oldest_hold_seconds} and the hang warning). */
+    default void holdStarted(String group, Object hold, String lock, long fencingToken, java.util.function.BooleanSupplier stillHeld) { }
+
+    /** The hold ended: released, expired or lost. */
+    default void holdEnded(Object hold) { }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code lock_wait_seconds}, {@code lock_hold_seconds}, {@code lock_contended_attempts_total},
  * {@code lock_extensions_total{outcome}}, {@code lock_leases_lost_total},
  * {@code lock_releases_expired_total}, {@code lock_held}, {@code lock_waiting},
- * {@code lock_node_errors_total{node,reason}}, {@code lock_quorum_failures_total}.
+ * {@code lock_node_errors_total{node,reason}}, {@code lock_quorum_failures_total},
+ * {@code lock_oldest_hold_seconds} (age of the oldest hold now, so a hung holder shows while it holds).
  */
 public final class MicrometerLockMetrics implements LockMetrics {
 
@@ -24,9 +25,20 @@ public final class MicrometerLockMetrics implements LockMetrics {
     private final Map<String, AtomicInteger> holding = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
     private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
+    private final CurrentHolds currentHolds;
 
     public MicrometerLockMetrics(MeterRegistry registry) {
+        this(registry, new CurrentHolds(null));
+    }
+
+    /** @param currentHolds the holds of this process now: {@code lock_oldest_hold_seconds} reads them */
+    public MicrometerLockMetrics(MeterRegistry registry, CurrentHolds currentHolds) {
         this.registry = registry;
+        this.currentHolds = currentHolds;
+    }
+
+    public CurrentHolds currentHolds() {
+        return currentHolds;
     }
 
     /**
@@ -48,6 +60,9 @@ public final class MicrometerLockMetrics implements LockMetrics {
             counter("lock.quorum.failures", "Operations that could not reach a quorum of Redis nodes", group);
             gauge(holding, "lock.held", "Leases currently held by this process", group);
             gauge(waiting, "lock.waiting", "Callers currently waiting for a lock in this process", group);
+            Gauge.builder("lock.oldest.hold.seconds", currentHolds, holds -> holds.oldestSeconds(group))
+                    .description("Age of the oldest lock hold of this group in this process now; 0 when none")
+                    .tag("group", group).register(registry);
         }
         return group;
     }
@@ -112,6 +127,16 @@ public final class MicrometerLockMetrics implements LockMetrics {
     @Override
     public void nodeError(String node, String reason) {
         nodeErrors(node, reason).increment();
+    }
+
+    @Override
+    public void holdStarted(String group, Object hold, String lock, long fencingToken, java.util.function.BooleanSupplier stillHeld) {
+        currentHolds.started(hold, known(group), lock, fencingToken, stillHeld);
+    }
+
+    @Override
+    public void holdEnded(Object hold) {
+        currentHolds.ended(hold);
     }
 
     private Counter nodeErrors(String node, String reason) {

@@ -64,7 +64,7 @@ public final class LockScripts {
             """);
 
     /**
-     * KEYS: lock, reservation, waiters flag. ARGV: token, channel, lock name, waiter id, '1' to drop the
+     * KEYS: lock, reservation, waiters flag, owner record. ARGV: token, channel, lock name, waiter id, '1' to drop the
      * waiter's reservation too (a waiter that gives up) or '0' to keep it (undoing a partial grant of an
      * attempt that will be retried). Deletes the lock only if the token still owns it and, when someone
      * waits, tells them on the channel. Returns 1 if the lock was ours.
@@ -72,7 +72,7 @@ public final class LockScripts {
     public static final LuaScript RELEASE = LuaScript.of("release", """
             local released = 0
             if redis.call('GET', KEYS[1]) == ARGV[1] then
-              redis.call('DEL', KEYS[1])
+              redis.call('DEL', KEYS[1], KEYS[4])
               if redis.call('DEL', KEYS[3]) == 1 then
                 redis.call('PUBLISH', ARGV[2], ARGV[3])
               end

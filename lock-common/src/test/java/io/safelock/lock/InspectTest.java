@@ -1,0 +1,81 @@
+package io.safelock.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.safelock.testsupport.RedisNodes;
+import io.safelock.testsupport.RedisNodesExtension;
+import io.vertx.mutiny.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** isLocked/inspect on Redlock over three nodes, asked from another client than the holder's. */
+@ExtendWith(RedisNodesExtension.class)
+@RedisNodesExtension.Count(3)
+class InspectTest {
+
+    static final Vertx vertx = LockTestSupport.vertx();
+
+    @Test
+    void anyClientSeesWhoHoldsSinceWhenWithWhichTokenAndWhoWaits(RedisNodes nodes) throws Exception {
+        try (DistributedLocks holderSide = LockTestSupport.locks(vertx, nodes); DistributedLocks other = LockTestSupport.locks(vertx, nodes)) {
+            LockName name = LockName.of("inspect", "1");
+            assertThat(other.blocking().isLocked(name)).isFalse();
+
+            Lease lease = holderSide.blocking().acquire(name, Duration.ofMillis(400), Duration.ofSeconds(5), "order-7");
+            holderSide.blocking().extend(lease, Duration.ofSeconds(10)); // the owner record follows the extension
+            Thread.sleep(600); // past the first TTL: without the renewal the record would be gone
+            LockInfo info = other.blocking().inspect(name);
+            assertThat(info.locked()).isTrue();
+            assertThat(info.owner()).isNotNull();
+            assertThat(info.owner().label()).isEqualTo("order-7");
+            assertThat(info.owner().replica()).isNotBlank();
+            assertThat(info.owner().host()).isNotBlank();
+            assertThat(info.fencingToken()).isEqualTo(lease.fencingToken());
+            assertThat(info.since()).isNotNull().isBeforeOrEqualTo(java.time.Instant.now());
+            assertThat(info.timeLeft()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(10));
+            assertThat(info.waitingHere()).isZero();
+
+            CompletableFuture<Lease> waiter = other.acquire(name, Duration.ofSeconds(5), Duration.ofSeconds(20)).subscribeAsCompletionStage();
+            LockInfo withWaiter = other.blocking().inspect(name);
+            for (int i = 0; i < 100 && !withWaiter.othersWaiting(); i++) {
+                Thread.sleep(20);
+                withWaiter = other.blocking().inspect(name);
+            }
+            assertThat(withWaiter.waitingHere()).isEqualTo(1);
+            assertThat(withWaiter.othersWaiting()).as("the waiting flag set by the waiter's failed attempt").isTrue();
+
+            holderSide.blocking().release(lease);
+            Lease next = waiter.join();
+            LockInfo afterHandOver = holderSide.blocking().inspect(name);
+            for (int i = 0; i < 100 && afterHandOver.owner() == null; i++) {
+                Thread.sleep(20); // the owner record is written right after the grant
+                afterHandOver = holderSide.blocking().inspect(name);
+            }
+            assertThat(afterHandOver.fencingToken()).isEqualTo(next.fencingToken());
+            assertThat(afterHandOver.owner().label()).isEmpty();
+            other.blocking().release(next);
+            assertThat(holderSide.blocking().inspect(name).locked()).isFalse();
+            assertThat(holderSide.blocking().inspect(name).owner()).isNull();
+        }
+    }
+
+    @Test
+    void answersWithOneNodeDownAndSaysSoWithTwo(RedisNodes nodes) {
+        try (DistributedLocks locks = LockTestSupport.locks(vertx, nodes)) {
+            LockName name = LockName.of("inspect", "2");
+            Lease lease = locks.blocking().acquire(name, Duration.ofSeconds(10), Duration.ofSeconds(5), "x");
+            nodes.node(0).kill();
+            LockInfo info = locks.blocking().inspect(name);
+            assertThat(info.locked()).isTrue();
+            assertThat(info.failedNodes()).containsOnlyKeys(nodes.node(0).uri().replace("redis://", ""));
+            nodes.node(1).kill();
+            assertThatThrownBy(() -> locks.blocking().inspect(name)).isInstanceOf(QuorumUnavailableException.class);
+            lease.release().await().indefinitely();
+        } finally {
+            nodes.healAll();
+        }
+    }
+}
