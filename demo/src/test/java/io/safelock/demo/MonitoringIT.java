@@ -52,8 +52,6 @@ class MonitoringIT {
     static final Set<String> SERIES_ONLY = Set.of("Queue depth", "Oldest queued update age");
     /** Panels that must stay at zero through the story: a locked strategy never oversells. */
     static final Set<String> MUST_STAY_ZERO = Set.of("Oversold units (locked strategies)");
-    /** Metrics a rule uses that lock-common does not expose yet (the rule is promtool-tested meanwhile). */
-    static final Set<String> AWAITED = Set.of("lock_oldest_hold_seconds");
 
     static DemoPlan plan;
     static DemoCluster cluster;
@@ -185,9 +183,7 @@ class MonitoringIT {
             assertThat(rule.get("health")).as("rule %s: %s", rule.get("name"), rule.get("lastError")).isEqualTo("ok");
             for (String metric : metricNames(rule.get("query").toString())) {
                 boolean present = !prometheus.query("count({__name__=\"" + metric + "\"})").isEmpty();
-                if (!present && AWAITED.contains(metric)) {
-                    System.out.println("[it] rule " + rule.get("name") + ": " + metric + " not exposed yet (awaited); its timing is promtool-tested");
-                } else if (!present) {
+                if (!present) {
                     problems.add("rule " + rule.get("name") + " uses " + metric + ", which no replica exposes");
                 }
             }
