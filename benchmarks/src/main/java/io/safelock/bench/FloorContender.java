@@ -58,16 +58,16 @@ final class FloorContender implements Contender {
     public Object lock(String key) {
         String lock = "floor:" + key;
         String token = UUID.randomUUID().toString();
-        onMajority(LockScripts.ACQUIRE, List.of(lock, lock + ":fence", lock + ":reserved", lock + ":waiters"),
-                List.of(token, "5000", "0", token, ""), true);
+        onMajority(LockScripts.ACQUIRE, List.of(lock, "floor:fence", lock + ":reserved", lock + ":waiters", "floor:node-set"),
+                List.of(token, "5000", "0", token, "", "floor"), true);
         return new Held(lock, token);
     }
 
     @Override
     public void unlock(Object handle) {
         Held held = (Held) handle;
-        onMajority(LockScripts.RELEASE, List.of(held.key(), held.key() + ":reserved", held.key() + ":waiters"),
-                List.of(held.token(), "floor-released", held.key(), held.token()), false);
+        onMajority(LockScripts.RELEASE, List.of(held.key(), held.key() + ":reserved", held.key() + ":waiters", held.key() + ":owner"),
+                List.of(held.token(), "floor-released", held.key(), held.token(), "1"), false);
     }
 
     /**

@@ -17,8 +17,9 @@ class BenchSmokeTest {
         BenchMain bench = new BenchMain(true);
         List<BenchMain.Row> rows = bench.runAll();
         System.out.println(BenchMain.table(rows));
-        // two libraries per scenario, plus the floor on the two uncontended ones
-        assertEquals(12, rows.size());
+        // two libraries per lock scenario (5), plus the floor on the two uncontended ones, plus two per
+        // primitive (read/write lock, semaphore, fair lock)
+        assertEquals(18, rows.size());
         assertEquals(2, rows.stream().filter(r -> r.contender().startsWith("floor")).count());
         assertTrue(bench.allChecksPassed(), "a hot-key counter lost updates");
         assertTrue(rows.stream().allMatch(r -> r.opsPerSecond() > 0), "every scenario made progress");
