@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safelock.demo.http.Http;
 import io.safelock.demo.http.Json;
+import io.safelock.demo.http.Reply;
 import io.safelock.demo.local.DemoCluster;
 import io.safelock.demo.local.LockNodes;
 import io.safelock.demo.local.Monitoring;
 import io.safelock.demo.local.Ports;
+import io.safelock.demo.local.Replicas;
 import io.safelock.demo.monitoring.PrometheusApi;
 import io.safelock.demo.monitoring.PrometheusApi.Series;
 import io.safelock.demo.story.Story;
@@ -20,6 +22,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,12 +33,14 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The chart's dashboard and alert rules against a real Prometheus (the Debian binary, run with the demo's
  * own start code) scraping real replicas while the demo's story runs: every target of every panel, with
  * the template variables substituted as Grafana does, must return series, and the panels of the events the
- * story causes must move; the rules load unchanged from helm/, every metric they use exists, and the
+ * story causes must move; the rules load unchanged from helm/, every metric they use exists, the hang
+ * alert's expression (its threshold lowered) selects exactly the pod and group of a stalled holder, and the
  * quorum alert fires while 3 of 5 lock nodes are down and resolves once they are back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,6 +58,10 @@ class MonitoringIT {
     static final Set<String> SERIES_ONLY = Set.of("Queue depth", "Oldest queued update age");
     /** Panels that must stay at zero through the story: a locked strategy never oversells. */
     static final Set<String> MUST_STAY_ZERO = Set.of("Oversold units (locked strategies)");
+    /** Work of the stalled purchase: past the 8 s the gauge must show, well under the services' 60 s work bound. */
+    static final int STALLED_HOLD_MS = 15_000;
+    /** LockHeldPastItsWork's threshold for the live check, in place of the rule's 120 s. */
+    static final int QUICK_HANG_THRESHOLD_S = 5;
 
     static DemoPlan plan;
     static DemoCluster cluster;
@@ -155,7 +165,11 @@ class MonitoringIT {
                     problems.add("panel '" + title + "' target " + map(t).get("refId") + " returns no series: " + expr);
                 }
                 for (Series s : result) {
-                    panelMax = Math.max(panelMax, s.max());
+                    // A series without a single number in the window (histogram_quantile over a zero rate is NaN
+                    // throughout) shows nothing; Math.max would turn the whole panel's maximum into NaN.
+                    if (!Double.isNaN(s.max())) {
+                        panelMax = Math.max(panelMax, s.max());
+                    }
                 }
             }
             System.out.printf("[it] panel %-45s max %s%n", "'" + title + "'", panelMax);
@@ -191,8 +205,77 @@ class MonitoringIT {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * The hang alert on real data without waiting out its 120 s threshold and 1 m {@code for} (their timing is
+     * covered by the promtool tests): one purchase holds its product lock for {@link #STALLED_HOLD_MS} on one
+     * replica; Prometheus must see that replica's {@code lock_oldest_hold_seconds} climb past 8 s, and the
+     * rule's own expression, read from the chart's rule file with only its threshold lowered, must select
+     * exactly that namespace/pod/group while it holds and nothing once it has released.
+     */
     @Test
     @Order(5)
+    void theHangAlertsExpressionSelectsAStalledHolderAndNothingOnceItReleases() throws Exception {
+        String rule = alertExpression("LockHeldPastItsWork");
+        Matcher threshold = Pattern.compile(">\\s*120\\s*$").matcher(rule);
+        assertThat(threshold.find()).as("LockHeldPastItsWork compares with its 120 s threshold last: %s", rule).isTrue();
+        String quick = rule.substring(0, threshold.start()) + "> " + QUICK_HANG_THRESHOLD_S;
+        int port = plan.inventoryPorts().get(0);
+        String replica = plan.inventoryUrls().get(0);
+        Map<String, String> holderLabels = Map.of("namespace", Monitoring.NAMESPACE,
+                "pod", Monitoring.podName(Replicas.Service.INVENTORY, port), "group", "product");
+        assertThat(prometheus.query(quick)).as("%s before the stalled holder starts", quick).isEmpty();
+
+        Http http = new Http(Duration.ofSeconds(STALLED_HOLD_MS / 1000 + 30));
+        Reply reset = http.post(replica + "/stock/1/reset", "{\"stock\": 1}");
+        assertThat(reset.status()).as("stock reset: %s", reset.body()).isEqualTo(200);
+        double holdStart = System.currentTimeMillis() / 1000.0;
+        CompletableFuture<Reply> holder = CompletableFuture.supplyAsync(
+                () -> http.post(replica + "/purchase/with-lock/1?delayMs=" + STALLED_HOLD_MS, "{\"quantity\": 1}"));
+        Reply bought = holder.get(STALLED_HOLD_MS + 60_000, TimeUnit.MILLISECONDS);
+        double holdEnd = System.currentTimeMillis() / 1000.0;
+        assertThat(bought.status()).as("the stalled purchase: %s", bought.body()).isEqualTo(200);
+
+        // What Prometheus scraped while it held (a range query, so the test thread's own scheduling cannot miss it).
+        List<Series> oldest = prometheus.queryRange("lock_oldest_hold_seconds > 8", holdStart, holdEnd, INTERVAL);
+        System.out.printf("[it] lock_oldest_hold_seconds > 8 while the holder held: %s%n", oldest.stream()
+                .map(s -> s.labels() + " max " + s.max()).toList());
+        assertThat(oldest).as("lock_oldest_hold_seconds above 8 s while the %d s holder held", STALLED_HOLD_MS / 1000)
+                .hasSize(1).first().satisfies(s -> assertThat(s.labels()).containsAllEntriesOf(holderLabels));
+        List<Series> firing = prometheus.queryRange(quick, holdStart, holdEnd, INTERVAL);
+        assertThat(firing).as("%s while the holder held", quick).hasSize(1);
+        assertThat(firing.get(0).labels()).as("the series %s selects", quick).isEqualTo(holderLabels);
+        assertThat(firing.get(0).max()).isGreaterThan(8);
+
+        // Released: the gauge falls back to 0 (or the series goes) and the expression selects nothing.
+        String holderGauge = "lock_oldest_hold_seconds{namespace=\"" + Monitoring.NAMESPACE + "\", pod=\"" + holderLabels.get("pod")
+                + "\", group=\"product\"}";
+        long deadline = System.currentTimeMillis() + 20_000;
+        List<Series> after = prometheus.query(holderGauge);
+        List<Series> stillFiring = prometheus.query(quick);
+        while ((after.stream().anyMatch(s -> s.last() != 0) || !stillFiring.isEmpty()) && System.currentTimeMillis() < deadline) {
+            sleep(INTERVAL.toMillis());
+            after = prometheus.query(holderGauge);
+            stillFiring = prometheus.query(quick);
+        }
+        assertThat(after).as("%s once the holder released", holderGauge).allSatisfy(s -> assertThat(s.last()).isZero());
+        assertThat(stillFiring).as("%s once the holder released", quick).isEmpty();
+    }
+
+    /** The {@code expr} of an alert in the chart's rule file, as written there (so a renamed metric or label breaks the checks). */
+    static String alertExpression(String alert) throws Exception {
+        Map<String, Object> file = map(new Yaml().load(Files.readString(Monitoring.rulesFile(ROOT))));
+        for (Object group : list(file.get("groups"))) {
+            for (Object r : list(map(group).get("rules"))) {
+                if (alert.equals(map(r).get("alert"))) {
+                    return map(r).get("expr").toString().strip();
+                }
+            }
+        }
+        throw new AssertionError("no alert " + alert + " in " + Monitoring.rulesFile(ROOT));
+    }
+
+    @Test
+    @Order(6)
     void theQuorumAlertFiresWhileThreeOfFiveNodesAreDownAndResolvesAfter() {
         LockNodes nodes = cluster.lockNodes();
         List<Integer> victims = plan.lockPorts().subList(0, 3);
