@@ -38,7 +38,11 @@ public final class Report {
             if (!r.schedule().note().isEmpty()) {
                 out.append(" — ").append(r.schedule().note());
             }
+            if (!r.faultConfirmed()) {
+                out.append(" — **fault not confirmed** (see below)");
+            }
             out.append('\n');
+            r.observations().forEach(line -> out.append("  - ").append(line).append('\n'));
         }
         for (ScheduleResult r : results) {
             for (Verdict v : r.verdicts()) {
