@@ -61,8 +61,9 @@ static int shifted(clockid_t clock) {
 int clock_gettime(clockid_t clock, struct timespec *ts) {
     int result = raw_clock_gettime(clock, ts);
     if (result == 0 && shifted(clock)) {
-        int64_t ns = (int64_t) ts->tv_nsec + (offset() % 1000000) * 1000;
-        ts->tv_sec += offset() / 1000000 + ns / 1000000000;
+        int64_t us = offset(); /* read once: a concurrent jump must not mix two offsets */
+        int64_t ns = (int64_t) ts->tv_nsec + (us % 1000000) * 1000;
+        ts->tv_sec += us / 1000000 + ns / 1000000000;
         ns %= 1000000000;
         if (ns < 0) {
             ns += 1000000000;

@@ -45,6 +45,9 @@ public final class Chaos {
         String noLossAndDelay = noNamespaces == null ? Network.lossAndDelayUnavailableReason() : "no namespaces";
         if (noNamespaces == null && noLossAndDelay != null) {
             say.accept("delay/loss schedule skipped: " + noLossAndDelay);
+        } else if (noNamespaces == null && !Network.netemAvailable()) {
+            say.accept("tc netem unavailable (kernel without sch_netem): the delay/loss schedule drops packets with iptables"
+                    + " and delays through the suite's proxy");
         }
         List<Schedule> all = Schedules.full(noNamespaces == null, noLossAndDelay == null, clock.clock() != null);
         List<Schedule> schedules = options.quick() ? Schedules.quick(noNamespaces == null) : all;

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * The whole system on this machine: lock nodes (redis-server, AOF fsync always, each with a clock that
- * libfaketime can move), replicas of both packaged services, and the suite's own PostgreSQL, RabbitMQ
+ * the nemesis can move through {@link ClockShift}), replicas of both packaged services, and the suite's own PostgreSQL, RabbitMQ
  * and counter data Redis. With namespaces every lock node and replica has its own namespace and address on
  * the suite's bridge; the shared servers are reached through the root namespace's bridge address.
  * {@link #close()} stops everything it started, by PID, and removes the namespaces.
