@@ -354,6 +354,16 @@ public final class Nemesis {
         return nodes.subList(0, count);
     }
 
+    /** {@code count} distinct lock nodes from the seeded sequence, those holding {@code lock}'s key first. */
+    public List<Cluster.LockNode> pickNodesHolding(String lock, int count) {
+        Quorum quorum = lockOnNodes(lock);
+        List<Cluster.LockNode> nodes = new ArrayList<>(cluster.lockNodes());
+        java.util.Collections.shuffle(nodes, random);
+        nodes.sort(java.util.Comparator.comparing(node -> quorum.states().stream()
+                .noneMatch(s -> s.node().equals(node.name()) && quorum.owner() != null && quorum.owner().equals(s.owner()))));
+        return nodes.subList(0, count);
+    }
+
     public Cluster.Replica pickInventory() {
         return cluster.inventory().get(random.nextInt(cluster.inventory().size()));
     }
