@@ -17,7 +17,7 @@ for arg in "$@"; do
   if [ "$arg" = --skip-build ]; then skip_build=1; else args+=("$arg"); fi
 done
 
-scripts/ensure-infra.sh redis-binary postgres rabbitmq faketime netns
+scripts/ensure-infra.sh redis-binary postgres rabbitmq clock netns
 if [ $skip_build -eq 0 ]; then
   echo "[chaos] building the services and the suite (./mvnw package -DskipTests)"
   ./mvnw -B -q -ntp -DskipTests package -pl chaos -am

@@ -6,18 +6,20 @@
 #   promtool (checks and unit-tests the Prometheus alert rules of the Helm chart),
 #   prometheus (the server binary: `scripts/demo.sh up --monitoring` and the demo's monitoring test run it
 #   themselves with their own configuration and data directory; Debian's system service is kept off),
-#   faketime (libfaketime: the chaos suite moves a lock node's clock), netns (ip + tc of iproute2: the chaos
-#   suite's network namespaces, partitions and netem),
-#   fonts (fontconfig and DejaVu for scripts/monitoring-picture.sh, which draws text with Java2D; not in the default set).
+#   clock (a C compiler: the chaos suite builds its small clock-shifting library, chaos/src/main/c/clockshift.c,
+#   to move a lock node's wall clock; Debian's libfaketime does not start under the jemalloc-linked
+#   redis-server), netns (ip + tc of iproute2 and iptables: the chaos suite's network namespaces,
+#   partitions, packet loss and the delaying proxy's redirects),
+#   pgbench, pg_test_fsync and Node.js (scripts/load.sh only), fonts (fontconfig and DejaVu for
+#   scripts/monitoring-picture.sh, which draws text with Java2D).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
 # otherwise says exactly what to install. Leaves servers that are already running alone.
-#   pgbench, pg_test_fsync and Node.js (scripts/load.sh only), fonts (scripts/monitoring-picture.sh only).
-# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [faketime] [netns] [pgbench] [node] [fonts]
+# Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [clock] [netns] [pgbench] [node] [fonts]
 #   (default: all but pgbench, node and fonts)
 set -euo pipefail
 
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool prometheus faketime netns)
+[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool prometheus clock netns)
 
 log() { printf '[infra] %s\n' "$*"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -115,8 +117,8 @@ ensure_promtool() {
   fi
 }
 
-ensure_faketime() {
-  ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || apt_install faketime
+ensure_clock() {
+  command -v cc >/dev/null 2>&1 && [ -e /usr/include/dlfcn.h ] || apt_install gcc libc6-dev
 }
 
 ensure_fonts() {
@@ -127,6 +129,7 @@ ensure_netns() {
   # Without root there are no namespaces: the chaos suite says so and runs process faults only.
   [ "$(id -u)" -ne 0 ] && return 0
   command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 || apt_install iproute2
+  command -v iptables >/dev/null 2>&1 || apt_install iptables
 }
 
 for w in "${want[@]}"; do
@@ -136,7 +139,7 @@ for w in "${want[@]}"; do
     postgres) ensure_postgres ;;
     rabbitmq) ensure_rabbitmq ;;
     promtool|prometheus) ensure_promtool ;;   # one Debian package holds both
-    faketime) ensure_faketime ;;
+    clock|faketime) ensure_clock ;;
     netns) ensure_netns ;;
     pgbench) ensure_pgbench ;;
     node) ensure_node ;;

@@ -1,5 +1,6 @@
 package io.safelock.chaos;
 
+import io.safelock.chaos.cluster.ClockShift;
 import io.safelock.chaos.cluster.Cluster;
 import io.safelock.chaos.cluster.ClusterSpec;
 import io.safelock.chaos.cluster.Network;
@@ -35,23 +36,25 @@ public final class Chaos {
         String noNamespaces = options.allowNamespaces() ? Network.unavailableReason() : "switched off (--no-namespaces)";
         if (noNamespaces != null) {
             say.accept("network namespaces unavailable (" + noNamespaces + "): everything on loopback,"
-                    + " partitions and netem skipped, process faults only");
+                    + " partitions, delay and loss skipped, process faults only");
         }
-        boolean clockJumps = Cluster.clockJumpsAvailable();
-        if (!clockJumps) {
-            say.accept("clock jumps skipped: libfaketime is not installed (scripts/ensure-infra.sh faketime) or redis-server"
-                    + " does not start under it (libfaketime 0.9.10 with a jemalloc-linked redis-server 7.0 recurses in clock_gettime)");
+        ClockShift.Availability clock = ClockShift.prepare(options.root(), options.runDir().resolve("clock"));
+        if (clock.clock() == null) {
+            say.accept("clock jumps skipped: " + clock.unavailableReason());
         }
-        String noNetem = noNamespaces == null ? Network.netemUnavailableReason() : "no namespaces";
-        if (noNamespaces == null && noNetem != null) {
-            say.accept("delay/loss schedule skipped: " + noNetem + " (the kernel has no sch_netem module)");
+        String noLossAndDelay = noNamespaces == null ? Network.lossAndDelayUnavailableReason() : "no namespaces";
+        if (noNamespaces == null && noLossAndDelay != null) {
+            say.accept("delay/loss schedule skipped: " + noLossAndDelay);
+        } else if (noNamespaces == null && !Network.netemAvailable()) {
+            say.accept("tc netem unavailable (kernel without sch_netem): the delay/loss schedule drops packets with iptables"
+                    + " and delays through the suite's proxy");
         }
-        List<Schedule> all = Schedules.full(noNamespaces == null, noNetem == null, clockJumps);
+        List<Schedule> all = Schedules.full(noNamespaces == null, noLossAndDelay == null, clock.clock() != null);
         List<Schedule> schedules = options.quick() ? Schedules.quick(noNamespaces == null) : all;
         if (!options.only().isEmpty()) {
             schedules = Schedules.named(all, options.only());
         }
-        ClusterSpec spec = new ClusterSpec(options.root(), options.runDir(), 5, 2, 2, noNamespaces == null, LEASE_TTL);
+        ClusterSpec spec = new ClusterSpec(options.root(), options.runDir(), 5, 2, 2, noNamespaces == null, LEASE_TTL, clock.clock());
         List<ScheduleResult> results = new ArrayList<>();
         long started = System.nanoTime();
         try (Cluster cluster = new Cluster(spec, say)) {

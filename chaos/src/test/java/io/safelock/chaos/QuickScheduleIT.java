@@ -25,6 +25,8 @@ class QuickScheduleIT {
         System.out.println(run.markdown());
         assertThat(run.results()).hasSizeGreaterThanOrEqualTo(3);
         assertThat(run.results()).allSatisfy(r -> assertThat(r.safe()).as(r.schedule().name() + "\n" + run.markdown()).isTrue());
+        // each fault was shown to be in place as described (e.g. the paused replicas held their locks at SIGSTOP)
+        assertThat(run.results()).allSatisfy(r -> assertThat(r.faultConfirmed()).as(r.schedule().name() + "\n" + run.markdown()).isTrue());
         // the workload really ran through the faults
         assertThat(run.results()).allSatisfy(r -> assertThat(r.history().stream().filter(o -> o.outcome() == io.safelock.chaos.history.Outcome.OK).count())
                 .as(r.schedule().name()).isGreaterThan(10));

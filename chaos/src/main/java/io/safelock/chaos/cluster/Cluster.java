@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * The whole system on this machine: lock nodes (redis-server, AOF fsync always, each with a clock that
- * libfaketime can move), replicas of both packaged services, and the suite's own PostgreSQL, RabbitMQ
+ * the nemesis can move through {@link ClockShift}), replicas of both packaged services, and the suite's own PostgreSQL, RabbitMQ
  * and counter data Redis. With namespaces every lock node and replica has its own namespace and address on
  * the suite's bridge; the shared servers are reached through the root namespace's bridge address.
  * {@link #close()} stops everything it started, by PID, and removes the namespaces.
@@ -29,7 +29,6 @@ public final class Cluster implements AutoCloseable {
 
     private static final int LOCK_PORT = 6400;
     private static final int SERVICE_PORT = 8080;
-    private static final String FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 
     private final ClusterSpec spec;
     private final Consumer<String> say;
@@ -43,10 +42,18 @@ public final class Cluster implements AutoCloseable {
     private Forwarder rabbitForwarder;
     private Managed counterRedis;
 
-    /** A lock node and the file its clock offset is read from. */
-    public record LockNode(Managed process, String uri, Path clockOffset) {
+    /** A lock node, where it listens, and the file its clock offset is read from. */
+    public record LockNode(Managed process, String address, int port, Path clockOffset) {
         public Host host() {
             return process.host();
+        }
+
+        public String name() {
+            return process.name();
+        }
+
+        public String uri() {
+            return "redis://" + address + ":" + port;
         }
     }
 
@@ -92,50 +99,6 @@ public final class Cluster implements AutoCloseable {
 
     public RabbitMqServer rabbit() {
         return rabbit;
-    }
-
-    private static volatile Boolean clockJumps;
-
-    /**
-     * Whether lock nodes can have their clock moved: libfaketime installed and a redis-server started under
-     * it answers PING (libfaketime 0.9.10 and Debian's jemalloc-linked redis-server 7.0 deadlock at start-up).
-     */
-    public static boolean clockJumpsAvailable() {
-        if (clockJumps == null) {
-            clockJumps = probeFaketime();
-        }
-        return clockJumps;
-    }
-
-    private static boolean probeFaketime() {
-        if (!Files.exists(Path.of(FAKETIME_LIBRARY))) {
-            return false;
-        }
-        int port = Ports.free();
-        try {
-            ProcessBuilder builder = new ProcessBuilder(LockNodes.redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().put("LD_PRELOAD", FAKETIME_LIBRARY);
-            builder.environment().put("FAKETIME", "+0");
-            Process probe = builder.start();
-            try {
-                for (int i = 0; i < 30; i++) {
-                    if (answersPing("127.0.0.1", port)) {
-                        return true;
-                    }
-                    Shell.sleep(100);
-                }
-                return false;
-            } finally {
-                probe.destroyForcibly();
-                probe.waitFor();
-            }
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     public void start() {
@@ -227,16 +190,14 @@ public final class Cluster implements AutoCloseable {
         Path clock = dir.resolve("clock-offset");
         try {
             Files.createDirectories(dir);
-            Files.writeString(clock, "+0\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Map<String, String> env = new LinkedHashMap<>();
-        if (clockJumpsAvailable()) {
-            // Redis expires keys by its own wall clock: libfaketime lets the nemesis move it forward
-            env.put("LD_PRELOAD", FAKETIME_LIBRARY);
-            env.put("FAKETIME_TIMESTAMP_FILE", clock.toString());
-            env.put("FAKETIME_CACHE_DURATION", "1");
+        if (spec.clock() != null) {
+            // Redis expires keys by its own wall clock: the preloaded clockshift library lets the nemesis move it
+            ClockShift.reset(clock);
+            env.putAll(spec.clock().environment(clock));
         }
         List<String> command = List.of(LockNodes.redisServer(), "--port", Integer.toString(port), "--bind", host.address(),
                 "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
@@ -244,7 +205,7 @@ public final class Cluster implements AutoCloseable {
         Managed process = new Managed(name, host, command, env, dir, spec.runDir(),
                 () -> answersPing(host.address(), port), Duration.ofSeconds(20));
         process.launch();
-        return new LockNode(process, "redis://" + host.address() + ":" + port, clock);
+        return new LockNode(process, host.address(), port, clock);
     }
 
     private Replica replica(String module, String name, int octet, Map<String, String> env, String portVariable) {
@@ -258,7 +219,9 @@ public final class Cluster implements AutoCloseable {
         }
         String url = "http://" + host.address() + ":" + port;
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx200m",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dsafelock.chaos.run-dir=" + spec.runDir(), "-jar", jar.toString());
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dsafelock.chaos.run-dir=" + spec.runDir(),
+                // each lease granted and ended, with its fencing token: the nemesis reads which replica holds what
+                "-Dquarkus.log.category.\"io.safelock.lock.DistributedLocks\".level=DEBUG", "-jar", jar.toString());
         Managed process = new Managed(name, host, command, env, moduleDir, spec.runDir(), () -> httpOk(url + "/q/health/ready"),
                 Duration.ofSeconds(180));
         return new Replica(process, url);
@@ -290,14 +253,31 @@ public final class Cluster implements AutoCloseable {
 
     private final Map<String, Duration> clockOffsets = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Moves a lock node's clock forward by {@code jump} (libfaketime re-reads the offset within a second). */
-    public void advanceClock(LockNode node, Duration jump) {
-        Duration offset = clockOffsets.merge(node.process().name(), jump, Duration::plus);
-        try {
-            Files.writeString(node.clockOffset(), "+" + offset.toSeconds() + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Moves a lock node's wall clock forward by {@code jump}, at once, while it runs; returns its total offset. */
+    public Duration advanceClock(LockNode node, Duration jump) {
+        if (spec.clock() == null) {
+            throw new IllegalStateException("clock jumps unavailable: lock nodes run without the clockshift library");
         }
+        Duration offset = clockOffsets.merge(node.name(), jump, Duration::plus);
+        ClockShift.write(node.clockOffset(), offset);
+        return offset;
+    }
+
+    /** The lock's key on every node: owner value and remaining TTL as the node sees them (the node's own clock). */
+    public List<NodeLockState> lockState(String lockKey) {
+        return lockNodes.parallelStream().map(node -> {
+            try {
+                Object owner = Resp.command(node.address(), node.port(), 500, "GET", lockKey);
+                Object pttl = Resp.command(node.address(), node.port(), 500, "PTTL", lockKey);
+                return new NodeLockState(node.name(), true, (String) owner, (Long) pttl);
+            } catch (IOException | RuntimeException unreachable) {
+                return new NodeLockState(node.name(), false, null, -2);
+            }
+        }).toList();
+    }
+
+    /** One node's view of a lock key; {@code reachable} false when it did not answer within 500 ms. */
+    public record NodeLockState(String node, boolean reachable, String owner, long pttlMs) {
     }
 
     @Override

@@ -13,8 +13,10 @@ import java.util.function.Consumer;
  * namespace holds the bridge's first address, where the suite itself, PostgreSQL, RabbitMQ and the
  * counter data Redis are reached. Nothing is routed off the machine: the bridge has no uplink.
  *
- * <p>Partitions are blackhole routes inside the namespaces (both directions), delay and loss are
- * {@code tc netem} on a namespace's interface; {@link #heal()} removes both.
+ * <p>Partitions are blackhole routes inside the namespaces (both directions). Loss is an iptables
+ * {@code statistic} rule dropping a share of what a namespace sends; delay is a {@link DelayingProxy} that a
+ * namespace's connections to a lock node are redirected through (iptables DNAT), because {@code tc netem}
+ * needs the kernel's sch_netem, which not every kernel has. {@link #heal()} removes all of it.
  */
 public final class Network implements AutoCloseable {
 
@@ -25,7 +27,8 @@ public final class Network implements AutoCloseable {
     private final Consumer<String> say;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final List<String[]> blackholes = new ArrayList<>();
-    private final List<Host> shaped = new ArrayList<>();
+    private final Set<Host> filtered = new java.util.LinkedHashSet<>();
+    private final List<DelayingProxy> proxies = new ArrayList<>();
 
     private Network(Consumer<String> say) {
         this.say = say;
@@ -50,16 +53,44 @@ public final class Network implements AutoCloseable {
         return null;
     }
 
-    /** Why {@code tc netem} cannot be used (the kernel lacks sch_netem), or null when it can; needs namespaces. */
-    public static String netemUnavailableReason() {
+    /**
+     * Why loss and delay cannot be injected (no iptables, or its statistic match or DNAT do not work in a
+     * namespace), or null when they can; needs namespaces.
+     */
+    public static String lossAndDelayUnavailableReason() {
         String namespace = PREFIX + "probe";
         if (Shell.attempt(List.of("ip", "netns", "add", namespace)).exit() != 0) {
             return "no namespaces";
         }
         try {
-            Shell.Result netem = Shell.attempt(List.of("ip", "netns", "exec", namespace, "tc", "qdisc", "add", "dev", "lo", "root",
-                    "netem", "delay", "1ms"));
-            return netem.exit() == 0 ? null : "tc netem: " + netem.output();
+            for (List<String> rule : List.of(
+                    List.of("iptables", "-A", "OUTPUT", "-o", "lo", "-m", "statistic", "--mode", "random", "--probability", "0.1", "-j", "DROP"),
+                    List.of("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", "10.0.0.1/32", "--dport", "1", "-j", "DNAT",
+                            "--to-destination", "127.0.0.1:2"),
+                    List.of("iptables", "-A", "OUTPUT", "-p", "tcp", "-d", "10.0.0.1/32", "-j", "REJECT", "--reject-with", "tcp-reset"))) {
+                List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+                command.addAll(rule);
+                Shell.Result result = Shell.attempt(command);
+                if (result.exit() != 0) {
+                    return String.join(" ", rule.subList(0, Math.min(6, rule.size()))) + "…: " + result.output()
+                            + " (scripts/ensure-infra.sh netns installs iptables)";
+                }
+            }
+            return null;
+        } finally {
+            Shell.attempt(List.of("ip", "netns", "del", namespace));
+        }
+    }
+
+    /** Whether {@code tc netem} works here (it needs the kernel's sch_netem); for the report only. */
+    public static boolean netemAvailable() {
+        String namespace = PREFIX + "probe";
+        if (Shell.attempt(List.of("ip", "netns", "add", namespace)).exit() != 0) {
+            return false;
+        }
+        try {
+            return Shell.attempt(List.of("ip", "netns", "exec", namespace, "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"))
+                    .exit() == 0;
         } finally {
             Shell.attempt(List.of("ip", "netns", "del", namespace));
         }
@@ -119,23 +150,42 @@ public final class Network implements AutoCloseable {
         blackholes.add(new String[] {from.namespace(), to});
     }
 
-    /** Delay (mean ± jitter) and loss on everything the host sends. */
-    public synchronized void degrade(Host host, int delayMs, int jitterMs, int lossPercent) {
-        Shell.run(host.wrap(List.of("tc", "qdisc", "replace", "dev", "eth0", "root", "netem",
-                "delay", delayMs + "ms", jitterMs + "ms", "loss", lossPercent + "%")));
-        shaped.add(host);
+    /** Drops {@code percent} % of the packets the host sends, at random (iptables statistic match). */
+    public synchronized void loseOutgoing(Host host, int percent) {
+        Shell.run(host.wrap(List.of("iptables", "-A", "OUTPUT", "-o", "eth0", "-m", "statistic", "--mode", "random",
+                "--probability", String.format(java.util.Locale.ROOT, "%.2f", percent / 100.0), "-j", "DROP")));
+        filtered.add(host);
     }
 
-    /** Removes every partition and every netem qdisc. */
+    /**
+     * Sends {@code from}'s TCP connections to {@code to}:{@code port} through a delaying proxy: new connections
+     * are redirected to the proxy (DNAT), open ones are reset so that they reconnect through it.
+     */
+    public synchronized void delayVia(Host from, Host to, int port, int delayMs, int jitterMs, long seed) {
+        DelayingProxy proxy = new DelayingProxy(rootAddress(), to.address(), port, delayMs, jitterMs, seed);
+        proxies.add(proxy);
+        String target = to.address() + "/32";
+        Shell.run(from.wrap(List.of("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", target, "--dport", Integer.toString(port),
+                "-j", "DNAT", "--to-destination", rootAddress() + ":" + proxy.port())));
+        // the filter table sees redirected packets with their new destination: only the old connections match
+        Shell.run(from.wrap(List.of("iptables", "-A", "OUTPUT", "-p", "tcp", "-d", target, "--dport", Integer.toString(port),
+                "-j", "REJECT", "--reject-with", "tcp-reset")));
+        filtered.add(from);
+    }
+
+    /** Removes every partition, loss rule and redirect, and closes the delaying proxies (their connections reconnect directly). */
     public synchronized void heal() {
         for (String[] route : blackholes) {
             Shell.attempt(List.of("ip", "netns", "exec", route[0], "ip", "route", "del", "blackhole", route[1] + "/32"));
         }
         blackholes.clear();
-        for (Host host : shaped) {
-            Shell.attempt(host.wrap(List.of("tc", "qdisc", "del", "dev", "eth0", "root")));
+        for (Host host : filtered) {
+            Shell.attempt(host.wrap(List.of("iptables", "-F", "OUTPUT")));
+            Shell.attempt(host.wrap(List.of("iptables", "-t", "nat", "-F", "OUTPUT")));
         }
-        shaped.clear();
+        filtered.clear();
+        proxies.forEach(DelayingProxy::close);
+        proxies.clear();
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class Schedules {
     private Schedules() {
     }
 
-    public static List<Schedule> full(boolean namespaces, boolean netem, boolean clockJumps) {
+    public static List<Schedule> full(boolean namespaces, boolean lossAndDelay, boolean clockJumps) {
         List<Schedule> all = new ArrayList<>();
         all.add(new Schedule("baseline", "no fault", true, "", none()));
         all.add(new Schedule("kill-2-nodes", "SIGKILL 2 of 5 lock nodes, restart them on heal", true, "", killNodes(2)));
@@ -28,15 +28,17 @@ public final class Schedules {
                     partitionReplicas()));
             all.add(new Schedule("split-2-3", "nodes {1,2} + the a replicas | nodes {3,4,5} + the b replicas", true, "", split()));
         }
-        if (netem) {
-            all.add(new Schedule("netem", "2 lock nodes and inventory-a: delay 150±50 ms, 10 % loss", true, "", netem()));
+        if (lossAndDelay) {
+            all.add(new Schedule("delay-loss", "2 lock nodes lose 10 % of the packets they send, inventory-a loses 10 %, and every replica"
+                    + " reaches those 2 nodes through a proxy adding 40±30 ms each way (round trips of 20-140 ms around the 100 ms node"
+                    + " timeout)", true, "", delayLoss()));
         }
         if (clockJumps) {
-            all.add(new Schedule("clock-jump-1", "1 lock node's clock jumps forward by 3 lease TTLs (and stays ahead)", true, "",
-                    clockJump(1)));
-            all.add(new Schedule("clock-jump-3", "3 of 5 lock nodes' clocks jump forward by 3 lease TTLs", false,
-                    "not guaranteed: a majority of nodes expiring early lets a second holder in while the first still"
-                            + " holds; only the fencing tokens at the data protect it", clockJump(3)));
+            all.add(new Schedule("clock-jump-1", "while inventory holds a product's lock, 1 lock node's wall clock jumps forward by 3 lease"
+                    + " TTLs (and stays ahead)", true, "", clockJump(1)));
+            all.add(new Schedule("clock-jump-3", "while inventory holds a product's lock, 3 of 5 lock nodes' wall clocks jump forward by 3"
+                    + " lease TTLs", false, "not guaranteed: a majority of nodes expiring early lets a second holder in while the first"
+                    + " still holds; only the fencing tokens at the data protect it", clockJump(3)));
         }
         all.add(new Schedule("postgres-restart", "SIGKILL the PostgreSQL server (whole process group), restart it on heal", true, "",
                 postgresRestart()));
@@ -109,7 +111,11 @@ public final class Schedules {
         };
     }
 
-    /** The holders are paused 300 ms into their hold, which lasts 1.5 s: they wake long after their leases ended. */
+    /**
+     * Each replica is stopped at a moment it holds the lock, confirmed from its own log and the nodes (the
+     * nemesis's own requests hold them 1.5 s and 0.9 s); the pause lasts 2.5 TTLs, so they wake long after
+     * their leases ended.
+     */
     static Fault pauseHolders() {
         return new Fault() {
             Cluster.Replica inventory;
@@ -118,10 +124,10 @@ public final class Schedules {
             public void inject(Nemesis n) {
                 inventory = n.pickInventory();
                 counter = n.pickCounter();
-                n.startHolding(inventory, n.product(), counter, n.lockedCounter(), 1_500, 900);
-                Nemesis.sleep(Duration.ofMillis(300));
-                inventory.process().pause();
-                counter.process().pause();
+                n.holdProduct(inventory, n.product(), 1_500);
+                n.pauseWhileHolding(inventory, Nemesis.productLock(n.product()), Duration.ofSeconds(3));
+                n.holdCounter(counter, n.lockedCounter(), 900);
+                n.pauseWhileHolding(counter, Nemesis.counterLock(n.lockedCounter()), Duration.ofSeconds(3));
                 n.say("SIGSTOP " + inventory.name() + " and " + counter.name() + " while holding " + n.product() + " / " + n.lockedCounter());
             }
 
@@ -174,31 +180,45 @@ public final class Schedules {
         };
     }
 
-    static Fault netem() {
+    static Fault delayLoss() {
         return new Fault() {
             public void inject(Nemesis n) {
                 List<Cluster.LockNode> slow = n.pickNodes(2);
-                slow.forEach(node -> n.cluster().network().degrade(node.host(), 150, 50, 10));
-                n.cluster().network().degrade(n.cluster().inventory().get(0).host(), 150, 50, 10);
-                n.say("netem delay 150±50 ms loss 10 % on " + slow.stream().map(k -> k.process().name()).toList() + " and inventory-a");
+                for (Cluster.LockNode node : slow) {
+                    n.cluster().network().loseOutgoing(node.host(), 10);
+                    for (Cluster.Replica replica : n.cluster().replicas()) {
+                        n.cluster().network().delayVia(replica.host(), node.host(), node.port(), 40, 30, node.port() + replica.name().hashCode());
+                    }
+                }
+                n.cluster().network().loseOutgoing(n.cluster().inventory().get(0).host(), 10);
+                n.say("10 % loss from " + slow.stream().map(Cluster.LockNode::name).toList() + " and inventory-a; every replica reaches "
+                        + slow.stream().map(Cluster.LockNode::name).toList() + " with 40±30 ms each way");
+                n.measureLatency(slow);
             }
 
             public void heal(Nemesis n) {
                 n.cluster().network().heal();
-                n.say("removed netem");
+                n.say("removed loss and delay");
             }
         };
     }
 
+    /**
+     * While an inventory replica holds the hot product's lock (confirmed from its log and the nodes), the
+     * chosen nodes' wall clocks jump forward by 3 lease TTLs: their copies of the key expire at once, early
+     * by the holder's reckoning. The nemesis then watches the key for 2 TTLs and reports whether another
+     * owner won a majority while the first lease was still unended in its holder's log.
+     */
     static Fault clockJump(int count) {
         return new Fault() {
             public void inject(Nemesis n) {
-                List<Cluster.LockNode> nodes = n.pickNodes(count);
                 Duration jump = n.leaseTtl().multipliedBy(3);
-                for (Cluster.LockNode node : nodes) {
-                    n.cluster().advanceClock(node, jump);
-                }
-                n.say("clock +" + jump.toSeconds() + " s on " + nodes.stream().map(k -> k.process().name()).toList());
+                Cluster.Replica holder = n.pickInventory();
+                String lock = Nemesis.productLock(n.product());
+                n.holdProduct(holder, n.product(), 1_500);
+                long token = n.awaitHold(holder, lock, Duration.ofSeconds(3));
+                // jump nodes that hold the key (a majority does), so that the jump does expire it early
+                n.jumpClocks(n.pickNodesHolding(lock, count), jump, holder, lock, token);
             }
 
             public void heal(Nemesis n) {

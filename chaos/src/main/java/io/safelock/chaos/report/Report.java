@@ -38,7 +38,11 @@ public final class Report {
             if (!r.schedule().note().isEmpty()) {
                 out.append(" — ").append(r.schedule().note());
             }
+            if (!r.faultConfirmed()) {
+                out.append(" — **fault not confirmed** (see below)");
+            }
             out.append('\n');
+            r.observations().forEach(line -> out.append("  - ").append(line).append('\n'));
         }
         for (ScheduleResult r : results) {
             for (Verdict v : r.verdicts()) {
@@ -46,9 +50,12 @@ public final class Report {
                     out.append("\n### ").append(r.schedule().name()).append(": ").append(v.invariant()).append(" violated (seed ")
                             .append(r.seed()).append(")\n\n");
                     v.violations().forEach(line -> out.append("- ").append(line).append('\n'));
-                    out.append("\nHistory excerpt (ops named above):\n\n```\n");
-                    excerpt(r.history(), v).forEach(op -> out.append(format(op)).append('\n'));
-                    out.append("```\n");
+                    List<Op> excerpt = excerpt(r.history(), v);
+                    if (!excerpt.isEmpty()) {
+                        out.append("\nHistory excerpt (ops named above):\n\n```\n");
+                        excerpt.forEach(op -> out.append(format(op)).append('\n'));
+                        out.append("```\n");
+                    }
                 }
             }
         }

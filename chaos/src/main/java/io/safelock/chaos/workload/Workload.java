@@ -41,6 +41,11 @@ public final class Workload {
         this.seed = seed;
     }
 
+    /** Milliseconds on the history's clock: the nemesis stamps what it observes with it. */
+    public long now() {
+        return history.now();
+    }
+
     public void start(int workers) {
         running.set(true);
         for (int w = 0; w < workers; w++) {

@@ -163,4 +163,23 @@ class CheckerTest {
         Observed observed = new Observed(List.of(), List.of(new Observed.Counter("c", 0, 2, Map.of())));
         assertThat(Checker.exclusiveHolds(history, observed).violations()).anyMatch(s -> s.contains("<= 8"));
     }
+
+    /**
+     * Tokens as lock-common hands them out: the node's clock in microseconds (about 1.8e15), stepped by 1
+     * on a busy node and by millions after a node's clock jumped. Order is exact at that size: a token one
+     * below its predecessor fails, a jump ahead followed by +1 steps passes.
+     */
+    @Test
+    void fencingOrderIsExactForClockDerivedTokens() {
+        long now = 1_795_990_926_335_564L;
+        Observed rising = products(3, 0, 3, order(1, now, "k1", 2), order(2, now + 6_000_000, "k2", 1), order(3, now + 6_000_001, "k4", 0));
+        assertThat(Checker.fencingOrder(List.of(), rising).holds()).isTrue();
+        Observed fallsByOne = products(3, 0, 3, order(1, now, "k1", 2), order(2, now + 6_000_001, "k2", 1), order(3, now + 6_000_000, "k4", 0));
+        assertThat(Checker.fencingOrder(List.of(), fallsByOne).violations())
+                .anyMatch(s -> s.contains("token " + (now + 6_000_000)) && s.contains("token " + (now + 6_000_001)));
+        List<Op> history = List.of(buy("k1", 0, 10, Outcome.OK, now, 1), buy("k2", 20, 30, Outcome.OK, now + 6_000_000, 2),
+                buy("k4", 40, 50, Outcome.OK, now + 6_000_000, 3));
+        Observed shared = products(3, 0, 3, order(1, now, "k1", 2), order(2, now + 6_000_000, "k2", 1), order(3, now + 6_000_000, "k4", 0));
+        assertThat(Checker.exclusiveHolds(history, shared).violations()).anyMatch(s -> s.contains("both under token " + (now + 6_000_000)));
+    }
 }
