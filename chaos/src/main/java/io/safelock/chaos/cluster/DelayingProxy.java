@@ -3,15 +3,11 @@ package io.safelock.chaos.cluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -23,69 +19,28 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DelayingProxy implements AutoCloseable {
 
-    private final ServerSocket server;
-    private final String targetAddress;
-    private final int targetPort;
     private final int delayMs;
     private final int jitterMs;
     private final Random random;
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final TcpRelay relay;
 
     public DelayingProxy(String listenAddress, String targetAddress, int targetPort, int delayMs, int jitterMs, long seed) {
-        this.targetAddress = targetAddress;
-        this.targetPort = targetPort;
         this.delayMs = delayMs;
         this.jitterMs = jitterMs;
         this.random = new Random(seed);
-        try {
-            server = new ServerSocket();
-            server.bind(new InetSocketAddress(InetAddress.getByName(listenAddress), 0), 128);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not listen on " + listenAddress, e);
-        }
-        Thread.ofVirtual().name("delay-" + targetAddress).start(this::accept);
+        this.relay = new TcpRelay(listenAddress, new InetSocketAddress(targetAddress, targetPort), true,
+                "delay-" + targetAddress, this::pipe);
     }
 
     public int port() {
-        return server.getLocalPort();
-    }
-
-    private void accept() {
-        while (!closed) {
-            try {
-                Socket client = server.accept();
-                Thread.ofVirtual().start(() -> connect(client));
-            } catch (IOException e) {
-                if (!closed) {
-                    Shell.sleep(50);
-                }
-            }
-        }
-    }
-
-    private void connect(Socket client) {
-        Socket upstream = new Socket();
-        try {
-            upstream.connect(new InetSocketAddress(targetAddress, targetPort), 2_000);
-            upstream.setTcpNoDelay(true);
-            client.setTcpNoDelay(true);
-        } catch (IOException refused) {
-            closeQuietly(client);
-            closeQuietly(upstream);
-            return;
-        }
-        sockets.add(client);
-        sockets.add(upstream);
-        pipe(client, upstream);
-        pipe(upstream, client);
+        return relay.port();
     }
 
     private record Chunk(long deliverAtNanos, byte[] bytes) {
     }
 
-    /** One direction: a reader stamps each chunk with its delivery time, a writer delivers it then. */
-    private void pipe(Socket from, Socket to) {
+    /** One direction: a reader stamps each chunk with its delivery time, this thread delivers it then. */
+    private void pipe(Socket from, Socket to) throws IOException, InterruptedException {
         BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
         Chunk end = new Chunk(0, null);
         Thread.ofVirtual().start(() -> {
@@ -104,55 +59,28 @@ public final class DelayingProxy implements AutoCloseable {
                 queue.add(end);
             }
         });
-        Thread.ofVirtual().start(() -> {
-            try (OutputStream out = to.getOutputStream()) {
-                while (true) {
-                    Chunk chunk = queue.take();
-                    if (chunk == end) {
-                        break;
-                    }
-                    long wait = chunk.deliverAtNanos() - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                    out.write(chunk.bytes());
-                    out.flush();
+        try (OutputStream out = to.getOutputStream()) {
+            while (true) {
+                Chunk chunk = queue.take();
+                if (chunk == end) {
+                    break;
                 }
-            } catch (IOException | InterruptedException ended) {
-                // closed
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                sockets.remove(from);
-                sockets.remove(to);
+                long wait = chunk.deliverAtNanos() - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                out.write(chunk.bytes());
+                out.flush();
             }
-        });
+        }
     }
 
     private synchronized int nextDelay() {
         return Math.max(0, delayMs - jitterMs + random.nextInt(2 * jitterMs + 1));
     }
 
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        closeQuietly(server);
-        sockets.forEach(DelayingProxy::closeQuietly);
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        relay.close();
     }
 }

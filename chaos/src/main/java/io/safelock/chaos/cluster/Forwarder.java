@@ -5,10 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Forwards TCP from the bridge address to a server that listens on loopback only (the suite's RabbitMQ
@@ -17,55 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Forwarder implements AutoCloseable {
 
-    private final ServerSocket server;
-    private final int targetPort;
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final TcpRelay relay;
 
     public Forwarder(String listenAddress, int targetPort) {
-        this.targetPort = targetPort;
-        try {
-            server = new ServerSocket();
-            server.bind(new InetSocketAddress(InetAddress.getByName(listenAddress), 0), 128);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not listen on " + listenAddress, e);
-        }
-        Thread.ofVirtual().name("forward-" + targetPort).start(this::accept);
+        relay = new TcpRelay(listenAddress, new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), false,
+                "forward-" + targetPort, Forwarder::pump);
     }
 
     public int port() {
-        return server.getLocalPort();
+        return relay.port();
     }
 
-    private void accept() {
-        while (!closed) {
-            try {
-                Socket client = server.accept();
-                Thread.ofVirtual().start(() -> connect(client));
-            } catch (IOException e) {
-                if (!closed) {
-                    Shell.sleep(50);
-                }
-            }
-        }
-    }
-
-    private void connect(Socket client) {
-        Socket upstream = new Socket();
-        try {
-            upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
-        } catch (IOException refused) {
-            closeQuietly(client);
-            closeQuietly(upstream);
-            return;
-        }
-        sockets.add(client);
-        sockets.add(upstream);
-        Thread.ofVirtual().start(() -> pump(client, upstream));
-        Thread.ofVirtual().start(() -> pump(upstream, client));
-    }
-
-    private void pump(Socket from, Socket to) {
+    private static void pump(Socket from, Socket to) throws IOException {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
@@ -73,32 +33,11 @@ public final class Forwarder implements AutoCloseable {
                 out.write(buffer, 0, read);
                 out.flush();
             }
-        } catch (IOException ended) {
-            // one side went away: close both below
-        } finally {
-            closeQuietly(from);
-            closeQuietly(to);
-            sockets.remove(from);
-            sockets.remove(to);
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        sockets.forEach(Forwarder::closeQuietly);
+        relay.close();
     }
 }
