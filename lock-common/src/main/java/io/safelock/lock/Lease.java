@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * writes that carry a lower token than it has seen: that is what keeps a paused or partitioned former
  * holder from doing damage after its lease ran out.
  */
-public final class Lease {
+public final class Lease implements Extendable {
 
     private final DistributedLocks locks;
     private final LockName name;

@@ -1,40 +1,42 @@
 package io.safelock.lock;
 
 import io.vertx.mutiny.core.Vertx;
-import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps a lease alive while work runs: extends it each time {@code renewFraction} of its TTL has
- * passed, and declares it lost when an extension is refused or the validity time runs out before an
- * extension gets through (a stalled node must not let the work run on without a lock). An extension
+ * Keeps a lease (or a primitive's hold) alive while work runs: extends it each time {@code renewFraction}
+ * of its TTL has passed, and declares it lost when an extension is refused or the validity time runs out
+ * before an extension gets through (a stalled node must not let the work run on without a lock). An extension
  * that fails for want of answers (a node slow or briefly away) is tried again while validity is left:
  * one late answer must not cost a lease that has most of its time ahead of it.
+ *
+ * <p>Public only so the primitives in {@code io.safelock.lock.primitives} use this same keeper; applications
+ * get it through {@code withLock} and the primitives' {@code with…} calls.
  */
-final class LeaseKeeper {
+public final class LeaseKeeper {
 
     private static final Logger LOG = Logger.getLogger(LeaseKeeper.class);
 
     private final Vertx vertx;
-    private final Lease lease;
-    private final LockGuard guard;
+    private final Extendable lease;
+    private final WorkGuard guard;
     private final double renewFraction;
     private volatile boolean stopped;
     private long renewTimer = -1;
     private long expiryTimer = -1;
 
-    LeaseKeeper(Vertx vertx, Lease lease, LockGuard guard, double renewFraction) {
+    public LeaseKeeper(Vertx vertx, Extendable lease, WorkGuard guard, double renewFraction) {
         this.vertx = vertx;
         this.lease = lease;
         this.guard = guard;
         this.renewFraction = renewFraction;
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         schedule();
     }
 
-    synchronized void stop() {
+    public synchronized void stop() {
         stopped = true;
         cancelTimers();
     }
@@ -45,7 +47,7 @@ final class LeaseKeeper {
         }
         cancelTimers();
         long renewIn = Math.max(1, (long) (lease.ttl().toMillis() * renewFraction));
-        long expiresIn = Math.max(1, Duration.ofNanos(lease.validUntilNanos() - System.nanoTime()).toMillis());
+        long expiresIn = Math.max(1, lease.remaining().toMillis());
         renewTimer = vertx.setTimer(Math.min(renewIn, expiresIn), id -> renew());
         expiryTimer = vertx.setTimer(expiresIn, id -> lose("validity time ran out before an extension succeeded"));
     }

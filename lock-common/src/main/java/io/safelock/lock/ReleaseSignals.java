@@ -17,8 +17,10 @@ import java.util.function.Consumer;
  * <p>Releases are counted per name (in a fixed number of stripes, so memory stays bounded whatever
  * names callers use): a release of another lock does not cut a waiter's backoff short, which under
  * contention on many names would make waiters of a hot name spin against Redis.
+ *
+ * <p>Public only so the primitives in {@code io.safelock.lock.primitives} wake their waiters the same way.
  */
-final class ReleaseSignals {
+public final class ReleaseSignals {
 
     private static final int STRIPES = 256;
 
@@ -31,7 +33,7 @@ final class ReleaseSignals {
     }
 
     /** A stamp to take before an attempt: {@link #sleep} returns at once if {@code name} was released after it. */
-    long stamp(String name) {
+    public long stamp(String name) {
         return releases.get(stripe(name));
     }
 
@@ -39,7 +41,7 @@ final class ReleaseSignals {
      * Completes on the next release of {@code name}, after {@code max}, or when the runnable handed to
      * {@code wakeHook} is run (a caller that gives up), whichever comes first.
      */
-    Uni<Void> sleep(String name, Duration max, long stamp, Consumer<Runnable> wakeHook) {
+    public Uni<Void> sleep(String name, Duration max, long stamp, Consumer<Runnable> wakeHook) {
         int stripe = stripe(name);
         if (releases.get(stripe) != stamp) {
             return Uni.createFrom().voidItem();
@@ -61,7 +63,7 @@ final class ReleaseSignals {
         }).ifNoItem().after(max).recoverWithItem(() -> null).replaceWithVoid();
     }
 
-    void released(String name) {
+    public void released(String name) {
         releases.incrementAndGet(stripe(name));
         List<UniEmitter<? super Void>> woken = sleepers.remove(name);
         if (woken != null) {

@@ -1,5 +1,6 @@
 package io.safelock.lock.primitives;
 
+import io.safelock.lock.Extendable;
 import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockName;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * nodes, with a random token, fencing token(s) and a validity deadline. It expires on the nodes if its
  * holder dies; {@code with…} calls extend it while their work runs.
  */
-public final class Hold {
+public final class Hold implements Extendable {
 
     private final PrimitiveEngine engine;
     private final Claim claim;

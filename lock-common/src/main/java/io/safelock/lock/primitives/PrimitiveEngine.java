@@ -1,10 +1,12 @@
 package io.safelock.lock.primitives;
 
+import io.safelock.lock.LeaseKeeper;
 import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockBusyException;
 import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
 import io.safelock.lock.QuorumUnavailableException;
+import io.safelock.lock.ReleaseSignals;
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
@@ -54,7 +56,7 @@ final class PrimitiveEngine implements AutoCloseable {
     private final LockMetrics metrics;
     private final List<RedisNode> nodes;
     private final int quorum;
-    private final Wakeups wakeups = new Wakeups();
+    private final ReleaseSignals wakeups = new ReleaseSignals();
     private final List<ReleaseListener> listeners = new ArrayList<>();
     final long markMs;
 
@@ -335,7 +337,7 @@ final class PrimitiveEngine implements AutoCloseable {
             pause = Duration.ofMillis(1); // Vert.x refuses timers under 1 ms
         }
         Uni<Void> sleep = w.lastUnavailable != null ? Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                : wakeups.sleep(w.claim.signalName(), pause, stamp);
+                : wakeups.sleep(w.claim.signalName(), pause, stamp, noWakeHook -> { });
         return sleep.flatMap(ignored -> contend(w));
     }
 
@@ -401,10 +403,11 @@ final class PrimitiveEngine implements AutoCloseable {
         Objects.requireNonNull(work, "work");
         return acquired.flatMap(hold -> {
             HoldGuard guard = new HoldGuard(hold);
-            HoldKeeper keeper = new HoldKeeper(vertx, hold, guard, settings.renewFraction(), reason -> {
+            guard.onLost(lost -> {
                 metrics.leaseLost(hold.claim().metricGroup());
-                LockEvents.lost(hold.name().value(), hold.kind(), tokens(hold.fencingTokens()), LockEvents.PROCESS, reason);
+                LockEvents.lost(hold.name().value(), hold.kind(), tokens(hold.fencingTokens()), LockEvents.PROCESS, lost.getMessage());
             });
+            LeaseKeeper keeper = new LeaseKeeper(vertx, hold, guard, settings.renewFraction());
             keeper.start();
             Uni<T> result = Uni.createFrom().deferred(() -> work.apply(guard));
             Uni<T> lostFirst = guard.whenLost().onItem().transformToUni(lost -> Uni.createFrom().<T>failure(lost));
