@@ -58,12 +58,18 @@ class WaitingTest {
             Lease held = holder.blocking().tryAcquire(hot, Duration.ofSeconds(30));
             AtomicBoolean publishing = new AtomicBoolean(true);
             AtomicInteger published = new AtomicInteger();
-            Thread spam = Thread.ofPlatform().start(() -> {
-                // releases of many other lock names, as a busy service would announce them
-                while (publishing.get()) {
-                    admin.call("PUBLISH", "lock:released", "wait:other-" + published.incrementAndGet());
-                }
-            });
+            List<Thread> spam = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String node = nodes.node(i % 2).uri();
+                spam.add(Thread.ofPlatform().start(() -> {
+                    // releases of many other lock names, as a busy service would announce them
+                    try (NodeAdmin publisher = new NodeAdmin(node)) {
+                        while (publishing.get()) {
+                            publisher.call("PUBLISH", "lock:released", "wait:other-" + published.incrementAndGet());
+                        }
+                    }
+                }));
+            }
             try {
                 assertThatThrownBy(() -> waiter.blocking().acquire(hot, Duration.ofSeconds(5), Duration.ofSeconds(1)))
                         .isInstanceOfSatisfying(LockWaitTimeoutException.class, timeout -> {
@@ -73,7 +79,9 @@ class WaitingTest {
                         });
             } finally {
                 publishing.set(false);
-                spam.join();
+                for (Thread publisher : spam) {
+                    publisher.join();
+                }
                 holder.blocking().release(held);
             }
         }
