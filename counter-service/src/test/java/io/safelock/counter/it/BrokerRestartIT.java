@@ -1,5 +1,6 @@
 package io.safelock.counter.it;
 
+import io.safelock.testsupport.http.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safelock.counter.support.TestRabbit;
@@ -42,7 +43,7 @@ class BrokerRestartIT {
 
     @Test
     void aBrokerCrashAndRestartMidStreamLosesNothing() throws Exception {
-        String product = "restart-" + cluster.id;
+        String product = Long.toString(System.nanoTime()); // inventory product ids are positive whole numbers
         String commandCounter = "restart-commands-" + cluster.id;
         String httpCounter = "restart-http-" + cluster.id;
         AtomicInteger published = new AtomicInteger();

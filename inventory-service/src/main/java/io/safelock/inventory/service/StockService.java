@@ -2,10 +2,7 @@ package io.safelock.inventory.service;
 
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.lock.DistributedLocks;
-import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockName;
-import io.safelock.lock.LockWaitTimeoutException;
-import io.safelock.lock.QuorumUnavailableException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
@@ -34,21 +31,15 @@ public class StockService {
     /**
      * Sets the stock while holding the product's lock, and stamps the row with that lock's fencing
      * token: a holder that acquired before the reset can no longer write after it, and a product whose
-     * fence outran a lock store that lost its counters becomes purchasable again.
+     * fence outran a lock store that lost its counters becomes purchasable again. A lock failure is left
+     * to the routes' lock failure mapper (409 or 503).
      */
     public Uni<Reply> reset(long productId, int stock) {
         return locks.withLock(LockName.of("product", Long.toString(productId)), guard ->
                         products.reset(productId, stock, guard.fencingToken()).map(updated -> updated
                                 .map(product -> replies.ok(body("message", "Stock reset", "productId", Long.toString(productId),
                                         "stock", product.stock())))
-                                .orElseGet(() -> notFound(productId))))
-                .onFailure(LockWaitTimeoutException.class).recoverWithItem(failure -> replies.error(409,
-                        "Lock not obtained in time: " + failure.getMessage(), Map.of("reason", "lock_timeout")))
-                .onFailure(LeaseLostException.class).recoverWithItem(failure -> replies.error(409,
-                        "Lock lost: " + failure.getMessage(), Map.of("reason", "lock_lost")))
-                .onFailure(QuorumUnavailableException.class).recoverWithItem(failure -> replies.error(503,
-                        failure.getMessage(), Map.of("reason", "quorum_unavailable",
-                                "failed_nodes", ((QuorumUnavailableException) failure).failedNodes())));
+                                .orElseGet(() -> notFound(productId))));
     }
 
     private Reply notFound(long productId) {
