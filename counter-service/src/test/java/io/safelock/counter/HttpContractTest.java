@@ -78,12 +78,12 @@ class HttpContractTest extends HttpContractSuite {
 
     @Override
     protected Call realRoute() {
-        return Call.of("GET", "counters/" + counter, null, 200);
+        return Call.of("GET", "counters/" + counter + "/last-seen", null, 200);
     }
 
     @Override
     protected String realRouteTemplate() {
-        return "/counters/{name}";
+        return "/counters/{name}/last-seen";
     }
 
     @Override

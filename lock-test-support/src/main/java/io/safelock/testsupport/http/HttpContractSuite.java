@@ -84,7 +84,10 @@ public abstract class HttpContractSuite {
     /** Admin calls that succeed with the token (2xx); each must answer 401 without it. */
     protected abstract List<Call> adminCalls();
 
-    /** A real route's request (GET, 2xx) and the {@code uri} tag its template gets in the metrics. */
+    /**
+     * A real route's request (GET, 2xx) and the {@code uri} tag its template gets in the metrics; best one that
+     * no other test of the suite uses, so that its series is first created after the junk requests.
+     */
     protected abstract Call realRoute();
 
     protected abstract String realRouteTemplate();
@@ -177,7 +180,9 @@ public abstract class HttpContractSuite {
         String tag = "uri=\"" + realRouteTemplate() + "\"";
         assertTrue(metrics.lines().anyMatch(line -> line.startsWith("http_server_requests_seconds_count{") && line.contains(tag)),
                 () -> "no http_server_requests_seconds series with " + tag + " after 450 junk requests");
-        assertFalse(metrics.contains("junk-149"), "a junk path became a uri tag");
+        // Without a template, a 405 or 415 would be tagged with its raw path until the uri tag values run out.
+        assertFalse(metrics.lines().anyMatch(line -> line.startsWith("http_server_requests_seconds") && line.contains("junk-")),
+                "a junk path became a uri tag value");
     }
 
     private static void assertJsonError(Call call, Answer answer) {
