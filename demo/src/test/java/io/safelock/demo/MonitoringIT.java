@@ -2,8 +2,8 @@ package io.safelock.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.safelock.demo.http.Http;
-import io.safelock.demo.http.Json;
 import io.safelock.demo.local.DemoCluster;
 import io.safelock.demo.local.LockNodes;
 import io.safelock.demo.local.Monitoring;
@@ -238,7 +238,7 @@ class MonitoringIT {
 
     static Map<String, Object> dashboard() {
         try {
-            return map(Json.parse(Files.readString(Monitoring.dashboardFile(ROOT))));
+            return map(new ObjectMapper().readValue(Files.readString(Monitoring.dashboardFile(ROOT)), Object.class));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

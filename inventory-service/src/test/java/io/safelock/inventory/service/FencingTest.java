@@ -6,7 +6,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.safelock.inventory.testing.Http;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.InventoryTestResource;
 import io.safelock.inventory.testing.Products;
 import java.net.URL;
@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FencingTest.StallingHolders.class)
 class FencingTest {
+
+    /** A fence no token of the lock nodes reaches: their fence sequence follows their clock in µs (about 1.8e15). */
+    static final long FENCE_AHEAD_OF_EVERY_TOKEN = 4_000_000_000_000_000_000L;
 
     public static final class StallingHolders implements QuarkusTestProfile {
         @Override
@@ -84,7 +87,7 @@ class FencingTest {
     void tokensBelowTheFenceAreRefusedByPurchasesAndResetsAlike() {
         long id = Products.create(3);
         var database = InventoryTestResource.current().database();
-        database.update("UPDATE products SET fence_token = 1000000 WHERE id = ?", id);
+        database.update("UPDATE products SET fence_token = ? WHERE id = ?", FENCE_AHEAD_OF_EVERY_TOKEN, id);
 
         Http.Result refused = buy(id, 0);
         Http.Result reset = Http.post(base + "stock/" + id + "/reset", "{\"stock\": 5}");
@@ -93,7 +96,7 @@ class FencingTest {
         assertThat(refused.error()).contains("lock nodes lost their data");
         assertThat(reset.status()).isEqualTo(409);
         assertThat(reset.body().path("reason").asText()).isEqualTo("lock_lost");
-        assertThat(fenceOf(id)).isEqualTo(1_000_000);
+        assertThat(fenceOf(id)).isEqualTo(FENCE_AHEAD_OF_EVERY_TOKEN);
         assertThat(Products.stock(id)).isEqualTo(3);
 
         database.update("UPDATE products SET fence_token = 0 WHERE id = ?", id);
