@@ -13,9 +13,11 @@ cd "$(dirname "$0")/.."
 source scripts/lib/java.sh
 
 demo_classes=demo/target/classes
-demo() { java -cp "$demo_classes" io.safelock.demo.DemoMain "$@"; }
+# the demo's classes and its one dependency (Jackson), copied to demo/target/lib by the build
+demo_classpath="$demo_classes:demo/target/lib/*"
+demo() { java -cp "$demo_classpath" io.safelock.demo.DemoMain "$@"; }
 build_demo_classes() {
-  [ -f "$demo_classes/io/safelock/demo/DemoMain.class" ] || ./mvnw -B -q -ntp -pl demo compile
+  [ -f "$demo_classes/io/safelock/demo/DemoMain.class" ] && compgen -G "demo/target/lib/jackson-databind-*.jar" >/dev/null || ./mvnw -B -q -ntp -pl demo -am -DskipTests compile
 }
 
 command=run
@@ -42,11 +44,11 @@ case "$command" in
       ./mvnw -B -q -ntp -DskipTests package -pl inventory-service,counter-service,demo -am
     fi
     build_demo_classes
-    exec java -cp "$demo_classes" io.safelock.demo.DemoMain "$command" ${args[@]+"${args[@]}"}
+    exec java -cp "$demo_classpath" io.safelock.demo.DemoMain "$command" ${args[@]+"${args[@]}"}
     ;;
   story|status|stop|stop-replicas|kill-node|start-node|help|-h|--help)
     build_demo_classes
-    exec java -cp "$demo_classes" io.safelock.demo.DemoMain "$command" ${args[@]+"${args[@]}"}
+    exec java -cp "$demo_classpath" io.safelock.demo.DemoMain "$command" ${args[@]+"${args[@]}"}
     ;;
   *)
     echo "error: unknown command '$command'" >&2

@@ -16,4 +16,4 @@ lib=demo/target/picture-lib
 if ! ls "$lib"/jfreechart-*.jar >/dev/null 2>&1 || [ ! -f demo/target/classes/io/safelock/demo/monitoring/PanelPicture.class ]; then
   ./mvnw -B -q -ntp -pl demo compile   # compiles the demo and copies JFreeChart to demo/target/picture-lib
 fi
-exec java -Djava.awt.headless=true -cp "demo/target/classes:$lib/*" io.safelock.demo.monitoring.PanelPicture "$@"
+exec java -Djava.awt.headless=true -cp "demo/target/classes:demo/target/lib/*:$lib/*" io.safelock.demo.monitoring.PanelPicture "$@"

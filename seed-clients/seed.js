@@ -1,13 +1,24 @@
 // The seed's client code: axios against one inventory replica, by default http://localhost:3000
 // (set BASE_URL to aim elsewhere, e.g. BASE_URL=http://localhost:3001).
+const fs = require('fs');
+const path = require('path');
 const axios = require('axios');
 
 const BASE_URL = (process.env.BASE_URL || 'http://localhost:3000').replace(/\/+$/, '');
+
+// Resetting the stock is an admin route: it needs the services' admin token, from ADMIN_TOKEN or, with
+// the local demo running, from the file the demo keeps it in.
+function adminToken() {
+  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN.trim();
+  const file = path.join(__dirname, '..', '.demo', 'admin-token');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+}
 const PRODUCT_ID = 1;
 const BUYERS = 5;
 
 async function resetStock(stock) {
-  const response = await axios.post(`${BASE_URL}/stock/${PRODUCT_ID}/reset`, { stock });
+  const response = await axios.post(`${BASE_URL}/stock/${PRODUCT_ID}/reset`, { stock },
+    { headers: { Authorization: `Bearer ${adminToken()}` } });
   return response.data;
 }
 

@@ -156,6 +156,11 @@ separately in LOCK_REDIS_PASSWORD from the Secret, so the list is safe to keep i
 {{- if and .Values.monitoring.enabled (eq .Values.monitoring.mode "operator") -}}true{{- end -}}
 {{- end -}}
 
+{{/* The admin token of both services (admin routes: resets, race experiments). */}}
+{{- define "safelock.admin.secretName" -}}
+{{- default (printf "%s-admin" (include "safelock.fullname" .)) .Values.admin.existingSecret -}}
+{{- end -}}
+
 {{- define "safelock.grafana.secretName" -}}
 {{- default (printf "%s-grafana" (include "safelock.fullname" .)) .Values.monitoring.grafana.existingSecret -}}
 {{- end -}}

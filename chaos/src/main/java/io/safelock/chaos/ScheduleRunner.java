@@ -9,7 +9,6 @@ import io.safelock.chaos.nemesis.Nemesis;
 import io.safelock.chaos.nemesis.Schedule;
 import io.safelock.chaos.workload.Workload;
 import io.safelock.demo.http.Http;
-import io.safelock.demo.http.Json;
 import io.safelock.demo.http.Reply;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -121,7 +120,7 @@ public final class ScheduleRunner {
 
     private String createProduct(String name, int stock) {
         for (Cluster.Replica replica : cluster.inventory()) {
-            Reply reply = http.post(replica.url() + "/products", "{\"name\": " + Json.quote(name) + ", \"stock\": " + stock + ", \"price\": 1.00}");
+            Reply reply = http.post(replica.url() + "/products", "{\"name\": " + quote(name) + ", \"stock\": " + stock + ", \"price\": 1.00}");
             if (reply.status() == 201) {
                 return Long.toString(reply.number("id"));
             }
@@ -174,7 +173,7 @@ public final class ScheduleRunner {
     private List<Observed.Order> orders(String productId) {
         for (Cluster.Replica replica : cluster.inventory()) {
             Reply reply = http.get(replica.url() + "/orders?productId=" + productId + "&limit=10000");
-            if (reply.status() == 200 && Json.parse(reply.body()) instanceof List<?> list) {
+            if (reply.status() == 200 && parse(reply.body()) instanceof List<?> list) {
                 List<Observed.Order> orders = new ArrayList<>();
                 for (Object item : list) {
                     Map<?, ?> o = (Map<?, ?>) item;
@@ -225,5 +224,23 @@ public final class ScheduleRunner {
             return n.longValueExact();
         }
         throw new IllegalStateException("not a number: " + value);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static String quote(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Object parse(String body) {
+        try {
+            return JSON.readValue(body, Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
     }
 }

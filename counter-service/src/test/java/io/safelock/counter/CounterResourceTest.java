@@ -14,6 +14,7 @@ import io.restassured.response.Response;
 import io.safelock.counter.store.CounterStore;
 import io.safelock.counter.store.Keys;
 import io.safelock.counter.store.ScriptRunner;
+import io.safelock.testsupport.http.AdminToken;
 import io.vertx.mutiny.redis.client.Command;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -24,6 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
 class CounterResourceTest {
+
+    /** A fence no token of the lock nodes reaches: their fence sequence follows their clock in µs (about 1.8e15). */
+    static final long FENCE_AHEAD_OF_EVERY_TOKEN = 4_000_000_000_000_000_000L;
 
     @Inject
     CounterStore store;
@@ -84,7 +88,7 @@ class CounterResourceTest {
     void resetSetsZero() {
         String name = unique("reset");
         increment(name, "{\"by\": 3, \"mode\": \"atomic\"}").then().statusCode(200);
-        given().post("/counters/{name}/reset", name).then().statusCode(200).body("value", equalTo(0));
+        given().auth().oauth2(AdminToken.TOKEN).post("/counters/{name}/reset", name).then().statusCode(200).body("value", equalTo(0));
         given().get("/counters/{name}", name).then().body("value", equalTo(0));
         // the reset raised the fence to its own token: the next locked write must still go through
         increment(name, "{\"mode\": \"locked\"}").then().statusCode(200).body("value", equalTo(1));
@@ -98,13 +102,14 @@ class CounterResourceTest {
     void aResetNeverLowersTheFence() {
         String name = unique("reset-fenced");
         increment(name, "{\"by\": 3, \"mode\": \"locked\"}").then().statusCode(200);
-        // far above any token the lock nodes hand out (their sequence follows their clock in microseconds, ~1.8e15)
-        redis.send(Command.SET, keys.fence(name), "4000000000000000000").await().atMost(Duration.ofSeconds(5));
+        redis.send(Command.SET, keys.fence(name), Long.toString(FENCE_AHEAD_OF_EVERY_TOKEN)).await().atMost(Duration.ofSeconds(5));
 
-        given().post("/counters/{name}/reset", name).then().statusCode(503).body("error", containsString("refused"));
+        // the shared contract: a write refused by the fence is a lost lease, 409 lock_lost with Retry-After
+        given().auth().oauth2(AdminToken.TOKEN).post("/counters/{name}/reset", name).then().statusCode(409)
+                .header("Retry-After", "1").body("reason", equalTo("lock_lost")).body("error", containsString("refused"));
         given().get("/counters/{name}", name).then().body("value", equalTo(3));
-        assertThat(store.getKey(keys.fence(name)).await().atMost(Duration.ofSeconds(5))).isEqualTo(4_000_000_000_000_000_000L);
-        increment(name, "{\"mode\": \"locked\"}").then().statusCode(503);
+        assertThat(store.getKey(keys.fence(name)).await().atMost(Duration.ofSeconds(5))).isEqualTo(FENCE_AHEAD_OF_EVERY_TOKEN);
+        increment(name, "{\"mode\": \"locked\"}").then().statusCode(409).body("reason", equalTo("lock_lost"));
         given().get("/counters/{name}", name).then().body("value", equalTo(3));
     }
 
@@ -142,8 +147,9 @@ class CounterResourceTest {
     }
 
     @Test
-    void wrongContentTypeIs415AndUnknownRouteIs404WithJson() {
-        given().contentType(ContentType.TEXT).body("x").post("/counters/{name}/increment", "ct").then().statusCode(415)
+    void nonJsonContentTypeIs415AndUnknownRouteIs404WithJson() {
+        // text/plain, curl's form type and no content type are read as JSON (HttpContractTest); XML is refused
+        given().contentType(ContentType.XML).body("<x/>").post("/counters/{name}/increment", "ct").then().statusCode(415)
                 .body("error", notNullValue());
         given().get("/nowhere").then().statusCode(404).body("error", notNullValue());
         given().get("/queue/requests/{id}", UUID.randomUUID().toString()).then().statusCode(404).body("error", notNullValue());

@@ -19,7 +19,7 @@ class HealthAndMetricsTest {
     @Test
     void readyWhenLockQuorumCounterRedisAndRabbitAreUp() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItems("lock-redis-quorum", "counter-redis", "SmallRye Reactive Messaging - readiness check"));
+                .body("checks.name", hasItems("lock-quorum", "counter-redis", "SmallRye Reactive Messaging - readiness check"));
     }
 
     @Test
@@ -32,11 +32,12 @@ class HealthAndMetricsTest {
             given().get("/q/health/ready").then().statusCode(200);
             nodes.node(2).kill();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503)
-                    .body("checks.find { it.name == 'lock-redis-quorum' }.status", equalTo("DOWN")));
-            // a locked update now fails cleanly and says why
+                    .body("checks.find { it.name == 'lock-quorum' }.status", equalTo("DOWN")));
+            // a locked update now fails cleanly and says why, in the one lock failure contract (503 = infrastructure)
             given().contentType(ContentType.JSON).body("{\"mode\":\"locked\"}").post("/counters/{name}/increment",
                     CounterResourceTest.unique("no-quorum")).then().statusCode(503).header("Retry-After", "1")
-                    .body("error", org.hamcrest.Matchers.containsString("lock unavailable"));
+                    .body("reason", equalTo("quorum_unavailable"))
+                    .body("error", org.hamcrest.Matchers.containsString("quorum unavailable"));
         } finally {
             nodes.healAll();
         }

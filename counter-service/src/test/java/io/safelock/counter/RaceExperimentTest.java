@@ -1,5 +1,6 @@
 package io.safelock.counter;
 
+import io.safelock.testsupport.http.AdminToken;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.notNullValue;
@@ -19,7 +20,7 @@ class RaceExperimentTest {
         return given().contentType(ContentType.JSON)
                 .body("{\"counter\":\"" + counter + "\",\"mode\":\"" + mode + "\",\"workers\":" + workers
                         + ",\"incrementsPerWorker\":" + increments + ",\"thinkTimeMs\":" + thinkMs + "}")
-                .post("/experiments/race").then().statusCode(200).extract().jsonPath();
+                .auth().oauth2(AdminToken.TOKEN).post("/experiments/race").then().statusCode(200).extract().jsonPath();
     }
 
     @Test
@@ -60,7 +61,7 @@ class RaceExperimentTest {
             "not json",
             ""})
     void badExperimentsAre400(String body) {
-        given().contentType(ContentType.JSON).body(body).post("/experiments/race").then().statusCode(400)
+        given().contentType(ContentType.JSON).body(body).auth().oauth2(AdminToken.TOKEN).post("/experiments/race").then().statusCode(400)
                 .body("error", notNullValue());
     }
 

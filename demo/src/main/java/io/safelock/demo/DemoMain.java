@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * {@code scripts/demo.sh} after the build: starts the lock nodes and the replicas, tells the story, stops
- * what it started. Run from the repository root: {@code java -cp demo/target/classes io.safelock.demo.DemoMain help}.
+ * what it started. Run from the repository root: {@code java -cp 'demo/target/classes:demo/target/lib/*' io.safelock.demo.DemoMain help}.
  */
 public final class DemoMain {
 

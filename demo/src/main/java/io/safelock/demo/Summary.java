@@ -1,5 +1,6 @@
 package io.safelock.demo;
 
+import io.safelock.demo.local.AdminToken;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -26,20 +27,24 @@ final class Summary {
         out.println("                     e.g. " + inv + "/q/swagger-ui  " + inv + "/q/metrics"
                 + (plan.counterPorts().isEmpty() ? "" : "  " + plan.counterUrls().get(0) + "/q/swagger-ui"));
         out.println();
-        out.println("Try it (copy and paste):");
-        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 1}'; echo");
+        String admin = " -H \"Authorization: Bearer $(cat " + plan.root().relativize(AdminToken.file(plan)) + ")\"";
+        out.println("  admin token        " + AdminToken.of(plan) + "  (in " + plan.root().relativize(AdminToken.file(plan))
+                + "; resets and race experiments need 'Authorization: Bearer <token>')");
+        out.println();
+        out.println("Try it (copy and paste, from the repository root):");
+        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + admin + " -d '{\"stock\": 1}'; echo");
         out.println("  for port in " + fivePorts(plan.inventoryPorts()) + "; do curl -s -w '\\n' -X POST http://127.0.0.1:$port/purchase/without-lock/1 & done; wait");
         out.println("  curl -s " + inv + "/stock/1; echo                      # negative: oversold");
-        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 1}'; echo");
+        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + admin + " -d '{\"stock\": 1}'; echo");
         out.println("  for port in " + fivePorts(plan.inventoryPorts()) + "; do curl -s -w '\\n' -X POST http://127.0.0.1:$port/purchase/with-lock/1 & done; wait");
         out.println("  curl -s " + inv2 + "/stock/1; echo                      # 0: exactly one sold");
-        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + " -d '{\"stock\": 3}'; echo");
+        out.println("  curl -s -X POST " + inv + "/stock/1/reset" + json + admin + " -d '{\"stock\": 3}'; echo");
         out.println("  curl -X POST " + inv.replace("127.0.0.1", "localhost") + "/buy/1 -H \"Content-Type: application/json\" -d '{\"amount\": 1}'; echo");
         if (!plan.counterPorts().isEmpty()) {
             String cnt = plan.counterUrls().get(0);
             String cnt2 = plan.counterUrls().get(plan.counterUrls().size() - 1);
             out.println("  curl -s -X POST " + cnt + "/counters/hits/increment" + json + " -d '{\"by\": 1, \"mode\": \"locked\"}'; echo");
-            out.println("  curl -s -X POST " + cnt2 + "/experiments/race" + json
+            out.println("  curl -s -X POST " + cnt2 + "/experiments/race" + json + admin
                     + " -d '{\"counter\": \"race\", \"mode\": \"unsafe\", \"workers\": 8, \"incrementsPerWorker\": 50, \"thinkTimeMs\": 2}'; echo");
         }
         out.println("  curl -s " + inv + "/q/metrics | grep -E '^(inventory_purchases_total|lock_quorum_failures_total)'");

@@ -2,9 +2,10 @@ package io.safelock.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.safelock.demo.http.Http;
-import io.safelock.demo.http.Json;
 import io.safelock.demo.http.Reply;
+import io.safelock.demo.local.AdminToken;
 import io.safelock.demo.local.DemoCluster;
 import io.safelock.demo.local.LockNodes;
 import io.safelock.demo.local.Monitoring;
@@ -225,7 +226,7 @@ class MonitoringIT {
                 "pod", Monitoring.podName(Replicas.Service.INVENTORY, port), "group", "product");
         assertThat(prometheus.query(quick)).as("%s before the stalled holder starts", quick).isEmpty();
 
-        Http http = new Http(Duration.ofSeconds(STALLED_HOLD_MS / 1000 + 30));
+        Http http = new Http(Duration.ofSeconds(STALLED_HOLD_MS / 1000 + 30), AdminToken.of(plan)); // the reset is an admin route
         Reply reset = http.post(replica + "/stock/1/reset", "{\"stock\": 1}");
         assertThat(reset.status()).as("stock reset: %s", reset.body()).isEqualTo(200);
         double holdStart = System.currentTimeMillis() / 1000.0;
@@ -279,7 +280,7 @@ class MonitoringIT {
     void theQuorumAlertFiresWhileThreeOfFiveNodesAreDownAndResolvesAfter() {
         LockNodes nodes = cluster.lockNodes();
         List<Integer> victims = plan.lockPorts().subList(0, 3);
-        Http http = new Http(Duration.ofSeconds(30));
+        Http http = new Http(Duration.ofSeconds(30), AdminToken.of(plan));
         try {
             victims.forEach(nodes::kill);
             String state = null;
@@ -317,7 +318,7 @@ class MonitoringIT {
 
     static Map<String, Object> dashboard() {
         try {
-            return map(Json.parse(Files.readString(Monitoring.dashboardFile(ROOT))));
+            return map(new ObjectMapper().readValue(Files.readString(Monitoring.dashboardFile(ROOT)), Object.class));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -33,28 +33,31 @@ final class SeedClients {
         if (!Files.isDirectory(dir.resolve("node_modules/axios"))) {
             String npm = onPath("npm");
             skipIf(npm == null, "npm is not installed, so the seed clients' axios cannot be installed; skipping them");
-            Run install = run(List.of(npm, "ci", "--no-audit", "--no-fund"), dir, null, 180);
+            Run install = run(List.of(npm, "ci", "--no-audit", "--no-fund"), dir, null, null, 180);
             skipIf(install.exitCode() != 0, "npm ci failed (no access to the npm registry?), skipping the seed clients:\n" + install.output());
         }
         return new SeedClients(dir, node);
     }
 
-    Run node(String script, String baseUrl) throws Exception {
-        return run(List.of(node, script), dir, baseUrl, 60);
+    Run node(String script, String baseUrl, String adminToken) throws Exception {
+        return run(List.of(node, script), dir, baseUrl, adminToken, 60);
     }
 
     static Run shell(Path script, String baseUrl) throws Exception {
         skipIf(onPath("curl") == null, "curl is not installed: " + script.getFileName() + " is not run here");
-        return run(List.of("bash", script.toString()), script.getParent(), baseUrl, 60);
+        return run(List.of("bash", script.toString()), script.getParent(), baseUrl, null, 60);
     }
 
-    private static Run run(List<String> command, Path dir, String baseUrl, int timeoutSeconds) throws Exception {
+    private static Run run(List<String> command, Path dir, String baseUrl, String adminToken, int timeoutSeconds) throws Exception {
         Path output = Files.createTempFile("seed-client-", ".out");
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             if (baseUrl != null) {
                 builder.environment().put("BASE_URL", baseUrl);
+            }
+            if (adminToken != null) {
+                builder.environment().put("ADMIN_TOKEN", adminToken);
             }
             Process process = builder.start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

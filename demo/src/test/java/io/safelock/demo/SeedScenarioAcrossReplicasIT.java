@@ -3,6 +3,7 @@ package io.safelock.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safelock.demo.http.Http;
+import io.safelock.demo.local.AdminToken;
 import io.safelock.demo.local.DemoCluster;
 import io.safelock.demo.local.Ports;
 import io.safelock.demo.local.ProcessRecord;
@@ -55,7 +56,7 @@ class SeedScenarioAcrossReplicasIT {
         });
         Runtime.getRuntime().addShutdownHook(cleanupOnCrash);
         cluster.up();
-        purchases = new Purchases(new Http(Duration.ofSeconds(60)), plan.inventoryUrls());
+        purchases = new Purchases(new Http(Duration.ofSeconds(60), AdminToken.of(plan)), plan.inventoryUrls());
         // First requests of a fresh JVM are slow; warm both replicas so they arrive at the race together.
         purchases.reset(SeedScenario.PRODUCT, 100);
         purchases.buy("without-lock", SeedScenario.PRODUCT, 6, 2, 0, 0);
@@ -113,7 +114,7 @@ class SeedScenarioAcrossReplicasIT {
     void theSeedClientsPassUnchanged() throws Exception {
         SeedClients seed = SeedClients.prepare(ROOT.resolve("seed-clients"));
 
-        SeedClients.Run run = seed.node("race.js", baseUrl());
+        SeedClients.Run run = seed.node("race.js", baseUrl(), AdminToken.of(plan));
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("with lock:    1 sold from a stock of 1, final stock 0  PASS");

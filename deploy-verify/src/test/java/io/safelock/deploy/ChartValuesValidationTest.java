@@ -53,7 +53,9 @@ class ChartValuesValidationTest {
                 invalid("external counter Redis without URI", "counterRedis.enabled", "false",
                         "counterRedis.external.hosts is required"),
                 invalid("Redis password empty without existing Secret", "redis.auth.password", "",
-                        "redis.auth.password is required"));
+                        "redis.auth.password is required"),
+                invalid("admin token empty without existing Secret", "admin.token", "", "admin.token is required"),
+                invalid("admin token shorter than 16 characters", "admin.token", "short-token", "/admin/token"));
     }
 
     @ParameterizedTest(name = "refused: {0}")

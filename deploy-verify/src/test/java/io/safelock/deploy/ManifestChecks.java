@@ -55,11 +55,11 @@ final class ManifestChecks {
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
             "RABBITMQ_HOST", "RABBITMQ_PORT", "RABBITMQ_USERNAME", "RABBITMQ_PASSWORD", "INVENTORY_PROCESSING_DELAY",
             "INVENTORY_SEED_ENABLED", "INVENTORY_PURCHASE_PROCESSING_DELAY", "INVENTORY_SAMPLE_DATA_ENABLED", "LOCK_REDIS_NODES", "LOCK_REDIS_PASSWORD", "LOCK_LEASE_TTL",
-            "LOCK_WAIT_TIMEOUT", "LOCK_REDIS_NODE_TIMEOUT");
+            "LOCK_WAIT_TIMEOUT", "LOCK_REDIS_NODE_TIMEOUT", "ADMIN_TOKEN");
 
     static final List<String> COUNTER_ENV = List.of("QUARKUS_HTTP_PORT", "QUARKUS_REDIS_HOSTS", "LOCK_REDIS_NODES",
             "LOCK_REDIS_PASSWORD", "RABBITMQ_HOST", "RABBITMQ_PORT", "RABBITMQ_USERNAME", "RABBITMQ_PASSWORD",
-            "COUNTER_REPLICA_NAME");
+            "COUNTER_REPLICA_NAME", "ADMIN_TOKEN");
 
     private final Manifests m;
     private final Expect expect;
@@ -459,6 +459,9 @@ final class ManifestChecks {
         }
         if (nodes != null && nodes.contains("@")) {
             problem(depName + " LOCK_REDIS_NODES carries a password; it belongs in LOCK_REDIS_PASSWORD");
+        }
+        if (env.containsKey("ADMIN_TOKEN") && !String.valueOf(env.get("ADMIN_TOKEN")).startsWith("<secret ")) {
+            problem(depName + " ADMIN_TOKEN should come from a Secret: " + env.get("ADMIN_TOKEN"));
         }
         if (!("<secret " + redisSecret() + "/password>").equals(env.get("LOCK_REDIS_PASSWORD"))) {
             problem(depName + " LOCK_REDIS_PASSWORD should come from Secret " + redisSecret() + ": " + env.get("LOCK_REDIS_PASSWORD"));

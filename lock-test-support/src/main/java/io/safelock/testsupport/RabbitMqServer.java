@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ public final class RabbitMqServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RabbitMqServer server = new RabbitMqServer(dir, freePort(), freePort());
+        RabbitMqServer server = new RabbitMqServer(dir, FreePorts.one(), FreePorts.one());
         try {
             server.startProcess();
         } catch (RuntimeException e) {
@@ -236,13 +235,6 @@ public final class RabbitMqServer implements AutoCloseable {
                 (the one in /usr/lib/rabbitmq/bin, not the /usr/sbin wrapper that switches user).""");
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void sleep(long ms) {
         try {

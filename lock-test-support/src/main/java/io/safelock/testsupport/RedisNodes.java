@@ -2,7 +2,6 @@ package io.safelock.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ public final class RedisNodes implements AutoCloseable {
         for (int attempt = 0; attempt < START_TRIES; attempt++) {
             try {
                 Files.createDirectories(dir);
-                RedisServer server = new RedisServer(freePort(), dir, password, durable, tls);
+                RedisServer server = new RedisServer(FreePorts.one(), dir, password, durable, tls);
                 server.start();
                 return server;
             } catch (IOException e) {
@@ -99,12 +98,6 @@ public final class RedisNodes implements AutoCloseable {
         throw last;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 
     public int size() {
         return servers.size();

@@ -45,6 +45,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-XX:TieredStopAtLevel=1");
         Map<String, String> props = new LinkedHashMap<>(properties);
         props.put("quarkus.http.port", Integer.toString(port));
+        props.putIfAbsent("admin.token", io.safelock.testsupport.http.AdminToken.TOKEN);
         props.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());

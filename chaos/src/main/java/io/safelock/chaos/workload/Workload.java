@@ -148,8 +148,9 @@ public final class Workload {
         } else if (reply.status() == 202 && kind == Op.Kind.INCREMENT_QUEUED) {
             outcome = Outcome.OK;
             key = reply.text("requestId");
-        } else if (reply.status() == 400 || reply.status() == 409 || reply.status() == 503) {
-            outcome = Outcome.FAILED;
+        } else if (reply.status() == 400 || reply.status() == 409
+                || (reply.status() == 503 && ("quorum_unavailable".equals(reply.text("reason")) || "node_set_mismatch".equals(reply.text("reason"))))) {
+            outcome = Outcome.FAILED; // the API says nothing was written
         } else {
             outcome = Outcome.UNKNOWN;
         }

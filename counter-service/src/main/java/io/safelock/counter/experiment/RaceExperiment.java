@@ -1,5 +1,6 @@
 package io.safelock.counter.experiment;
 
+import io.safelock.lock.quarkus.http.InvalidInputException;
 import io.safelock.counter.config.CounterConfig;
 import io.safelock.counter.config.Replica;
 import io.safelock.counter.metrics.CounterMetrics;
@@ -47,7 +48,7 @@ public class RaceExperiment {
 
     public Uni<RaceResult> run(RaceRequest request) {
         if (request == null) {
-            throw new io.safelock.counter.service.InvalidInputException("request body is required");
+            throw new InvalidInputException("request body is required");
         }
         String counter = rules.name(request.counter());
         Mode mode = Mode.parse(request.mode());

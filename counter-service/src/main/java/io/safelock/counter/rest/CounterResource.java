@@ -8,8 +8,11 @@ import io.safelock.counter.service.CounterService;
 import io.safelock.counter.service.InputRules;
 import io.safelock.counter.service.Mode;
 import io.safelock.counter.service.UpdateResult;
+import io.safelock.lock.quarkus.http.InvalidInputException;
+import io.safelock.lock.quarkus.security.AdminAccess;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -55,7 +58,7 @@ public class CounterResource {
     public Uni<Response> increment(@RestPath String name, IncrementRequest request) {
         rules.name(name);
         if (request == null) {
-            throw new io.safelock.counter.service.InvalidInputException("request body is required: {\"by\": n, \"mode\": \"unsafe|locked|atomic|queued\"}");
+            throw new InvalidInputException("request body is required: {\"by\": n, \"mode\": \"unsafe|locked|atomic|queued\"}");
         }
         Mode mode = Mode.parse(request.mode());
         long by = rules.increment(request.by());
@@ -69,7 +72,8 @@ public class CounterResource {
 
     @POST
     @Path("{name}/reset")
-    @Operation(summary = "Set the counter to 0 (under its lock)")
+    @RolesAllowed(AdminAccess.ROLE)
+    @Operation(summary = "Admin: set the counter to 0 (under its lock)")
     public Uni<UpdateResult> reset(@RestPath String name) {
         rules.name(name);
         return counters.reset(name);

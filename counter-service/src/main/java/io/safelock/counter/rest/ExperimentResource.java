@@ -3,7 +3,9 @@ package io.safelock.counter.rest;
 import io.safelock.counter.experiment.RaceExperiment;
 import io.safelock.counter.experiment.RaceRequest;
 import io.safelock.counter.experiment.RaceResult;
+import io.safelock.lock.quarkus.security.AdminAccess;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,7 +28,8 @@ public class ExperimentResource {
 
     @POST
     @Path("race")
-    @Operation(summary = "Run concurrent workers against one counter in this replica and report expected, actual and lost updates")
+    @RolesAllowed(AdminAccess.ROLE)
+    @Operation(summary = "Admin: run concurrent workers against one counter in this replica and report expected, actual and lost updates")
     public Uni<RaceResult> race(RaceRequest request) {
         return race.run(request);
     }

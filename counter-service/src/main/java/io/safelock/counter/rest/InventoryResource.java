@@ -29,7 +29,7 @@ public class InventoryResource {
     @Path("{productId}/units-sold")
     @Operation(summary = "Units of the product sold, counted once per inventory.purchased event")
     public Uni<UnitsSold> unitsSold(@RestPath String productId) {
-        rules.name("productId", productId);
+        rules.positiveId("productId", productId);
         return inventory.unitsSold(productId);
     }
 }

@@ -6,14 +6,23 @@ package io.safelock.counter.service;
  */
 public class FencedOutException extends RuntimeException {
 
+    private final long fencingToken;
+
     public FencedOutException(String counter, long fencingToken) {
         super("write to counter '" + counter + "' with fencing token " + fencingToken
                 + " refused: another lock holder has claimed the counter since");
+        this.fencingToken = fencingToken;
     }
 
     public FencedOutException(String counter, long fencingToken, long recorded) {
         super("claim of counter '" + counter + "' with fencing token " + fencingToken + " refused: token " + recorded
                 + " has already claimed it" + (recorded > fencingToken
                 ? " (if this persists, the lock nodes hand out tokens below the counter's fence: see the counter-service README)" : ""));
+        this.fencingToken = fencingToken;
+    }
+
+    /** The fencing token of the refused claim or write. */
+    public long fencingToken() {
+        return fencingToken;
     }
 }

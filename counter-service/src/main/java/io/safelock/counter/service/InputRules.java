@@ -1,5 +1,6 @@
 package io.safelock.counter.service;
 
+import io.safelock.lock.quarkus.http.InvalidInputException;
 import io.safelock.counter.config.CounterConfig;
 import jakarta.inject.Singleton;
 import java.util.regex.Pattern;
@@ -9,6 +10,7 @@ import java.util.regex.Pattern;
 public class InputRules {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern POSITIVE_ID = Pattern.compile("[1-9][0-9]{0,17}");
 
     private final CounterConfig.Limits limits;
 
@@ -32,6 +34,14 @@ public class InputRules {
             throw new InvalidInputException(what + " may only contain letters, digits, '.', '_' and '-', starting with a letter or digit");
         }
         return name;
+    }
+
+    /** Ids of other services' records (inventory's products): a positive whole number, as the inventory gives them. */
+    public String positiveId(String what, String id) {
+        if (id == null || !POSITIVE_ID.matcher(id).matches()) {
+            throw new InvalidInputException(what + " must be a positive whole number");
+        }
+        return id;
     }
 
     public long increment(Long by) {

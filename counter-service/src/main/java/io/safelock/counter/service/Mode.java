@@ -1,5 +1,6 @@
 package io.safelock.counter.service;
 
+import io.safelock.lock.quarkus.http.InvalidInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

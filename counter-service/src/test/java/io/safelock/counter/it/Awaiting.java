@@ -3,7 +3,7 @@ package io.safelock.counter.it;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until it holds or the time is up. */
+/** Polls a condition until it holds or the time is up; a server that does not answer yet counts as "not yet". */
 final class Awaiting {
 
     private Awaiting() {
@@ -11,13 +11,14 @@ final class Awaiting {
 
     static void until(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        AssertionError last = null;
+        Throwable last = null;
         while (System.nanoTime() < deadline) {
             try {
                 if (condition.getAsBoolean()) {
                     return;
                 }
-            } catch (AssertionError e) {
+            } catch (AssertionError | IllegalStateException e) {
+                // not yet true, or not answering yet (Http's IllegalStateException: connection refused while a replica starts)
                 last = e;
             }
             try {

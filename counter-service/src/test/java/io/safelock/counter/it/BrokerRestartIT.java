@@ -1,8 +1,10 @@
 package io.safelock.counter.it;
 
+import io.safelock.testsupport.http.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safelock.counter.support.TestRabbit;
+import io.safelock.testsupport.FreePorts;
 import io.safelock.testsupport.RabbitMqServer;
 import io.safelock.testsupport.ServiceProcess;
 import java.time.Duration;
@@ -43,7 +45,7 @@ class BrokerRestartIT {
 
     @Test
     void aBrokerCrashAndRestartMidStreamLosesNothing() throws Exception {
-        String product = "restart-" + cluster.id;
+        String product = Long.toString(System.nanoTime()); // inventory product ids are positive whole numbers
         String commandCounter = "restart-commands-" + cluster.id;
         String httpCounter = "restart-http-" + cluster.id;
         AtomicInteger published = new AtomicInteger();
@@ -92,7 +94,7 @@ class BrokerRestartIT {
     @Test
     void aReplicaStartsWhileTheBrokerIsDownAndConnectsWhenItComesBack() throws Exception {
         String counter = "late-" + cluster.id;
-        int port = ReplicaCluster.freePort();
+        int port = FreePorts.one();
         String base = "http://127.0.0.1:" + port;
         broker.kill();
         CompletableFuture<ServiceProcess> starting = CompletableFuture.supplyAsync(() -> cluster.startReplica(cluster.id + "-late", port));

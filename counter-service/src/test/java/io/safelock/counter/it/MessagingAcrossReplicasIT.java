@@ -1,5 +1,6 @@
 package io.safelock.counter.it;
 
+import io.safelock.testsupport.http.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safelock.counter.support.TestRabbit;
@@ -79,7 +80,7 @@ class MessagingAcrossReplicasIT {
 
     @Test
     void aDuplicatePurchaseIsCountedOnce() {
-        String product = "dup-" + cluster.id;
+        String product = Long.toString(System.nanoTime()); // inventory product ids are positive whole numbers
         String eventId = UUID.randomUUID().toString();
         broker.publish("inventory", "inventory.purchased", TestRabbit.purchased(eventId, product, 5));
         broker.publish("inventory", "inventory.purchased", TestRabbit.purchased(eventId, product, 5));
@@ -91,7 +92,7 @@ class MessagingAcrossReplicasIT {
 
     @Test
     void aBrokerOutageMidStreamLosesNothing() throws Exception {
-        String product = "outage-" + cluster.id;
+        String product = Long.toString(System.nanoTime());
         String commandCounter = "outage-commands-" + cluster.id;
         String httpCounter = "outage-http-" + cluster.id;
         long[] expectedUnits = {0};

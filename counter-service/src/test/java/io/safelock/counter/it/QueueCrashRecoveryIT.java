@@ -1,5 +1,6 @@
 package io.safelock.counter.it;
 
+import io.safelock.testsupport.http.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

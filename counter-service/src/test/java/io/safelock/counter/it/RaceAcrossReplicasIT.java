@@ -1,5 +1,6 @@
 package io.safelock.counter.it;
 
+import io.safelock.testsupport.http.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -124,7 +125,7 @@ class RaceAcrossReplicasIT {
     @Test
     @Order(6)
     void savesTheMetricsAfterLockedAndQueuedUpdates() throws IOException {
-        String metrics = Http.get(cluster.url(0, "/q/metrics")).body();
+        String metrics = Http.get(cluster.url(0, "/q/metrics")).text();
         assertThat(metrics).contains("counter_updates_total{mode=\"locked\"}", "counter_updates_total{mode=\"queued\"}",
                 "counter_lost_updates_total", "counter_queue_depth", "counter_queue_oldest_age_seconds",
                 "counter_events_consumed_total{source=\"notification\"}", "lock_acquire_seconds_bucket", "lock_held");

@@ -1,12 +1,11 @@
 package io.safelock.counter.it;
 
+import io.safelock.testsupport.http.Http;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.safelock.testsupport.FreePorts;
 import io.safelock.testsupport.RedisNodes;
 import io.safelock.testsupport.ServiceProcess;
 import io.safelock.testsupport.TcpProxy;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +66,7 @@ final class ReplicaCluster implements AutoCloseable {
     }
 
     ServiceProcess startReplica(String replicaName) {
-        return startReplica(replicaName, freePort());
+        return startReplica(replicaName, FreePorts.one());
     }
 
     /** Starts one more replica on {@code port} and returns once it is ready. */
@@ -117,14 +116,14 @@ final class ReplicaCluster implements AutoCloseable {
 
     /** One series of a replica's /q/metrics, e.g. {@code counter_events_consumed_total{source="command"}}. */
     double metric(int replica, String series) {
-        return Http.get(url(replica, "/q/metrics")).body().lines().filter(l -> l.startsWith(series + " "))
+        return Http.get(url(replica, "/q/metrics")).text().lines().filter(l -> l.startsWith(series + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst()
                 .orElseThrow(() -> new AssertionError(series + " not in /q/metrics of replica " + replica));
     }
 
     /** Sum of every series of a replica's /q/metrics that starts with {@code prefix}; 0 if none. */
     double sumOf(int replica, String prefix) {
-        return Http.get(url(replica, "/q/metrics")).body().lines().filter(l -> l.startsWith(prefix))
+        return Http.get(url(replica, "/q/metrics")).text().lines().filter(l -> l.startsWith(prefix))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
@@ -142,13 +141,6 @@ final class ReplicaCluster implements AutoCloseable {
         return Path.of(System.getProperty("counter.it.jar", "target/quarkus-app/quarkus-run.jar"));
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void close() {

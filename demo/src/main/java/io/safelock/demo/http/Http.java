@@ -17,9 +17,16 @@ public final class Http {
             .connectTimeout(CONNECT_TIMEOUT)
             .build();
     private final Duration requestTimeout;
+    private final String adminToken;
 
     public Http(Duration requestTimeout) {
+        this(requestTimeout, null);
+    }
+
+    /** Sends {@code Authorization: Bearer adminToken} with every request (the admin routes need it, the others ignore it). */
+    public Http(Duration requestTimeout, String adminToken) {
         this.requestTimeout = requestTimeout;
+        this.adminToken = adminToken;
     }
 
     public Reply get(String url) {
@@ -45,6 +52,9 @@ public final class Http {
 
     private Reply send(HttpRequest.Builder request) {
         try {
+            if (adminToken != null) {
+                request.header("Authorization", "Bearer " + adminToken);
+            }
             HttpResponse<String> response = client.send(request.timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {

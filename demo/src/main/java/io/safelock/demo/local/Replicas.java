@@ -100,6 +100,7 @@ public final class Replicas {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LOCK_REDIS_NODES", plan.lockNodes());
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("ADMIN_TOKEN", AdminToken.of(plan));
         if (service == Service.INVENTORY) {
             env.put("PORT", Integer.toString(port));
             env.putAll(plan.inventoryEnv());

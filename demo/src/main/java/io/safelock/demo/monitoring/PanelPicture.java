@@ -1,7 +1,6 @@
 package io.safelock.demo.monitoring;
 
 import io.safelock.demo.DemoPlan;
-import io.safelock.demo.http.Json;
 import io.safelock.demo.local.Monitoring;
 import io.safelock.demo.monitoring.PrometheusApi.Series;
 import io.safelock.demo.story.Story;
@@ -92,7 +91,7 @@ public final class PanelPicture {
         Duration step = Duration.ofSeconds(Math.max(1, Math.round((end - start) / 400)));
         String rateInterval = Math.max(step.toSeconds() + scrape.toSeconds(), 4 * scrape.toSeconds()) + "s";
 
-        Map<String, Object> dashboard = map(Json.parse(Files.readString(Monitoring.dashboardFile(root))));
+        Map<String, Object> dashboard = map(new com.fasterxml.jackson.databind.ObjectMapper().readValue(Files.readString(Monitoring.dashboardFile(root)), Object.class));
         List<JFreeChart> charts = new ArrayList<>();
         for (String title : PANELS) {
             Map<String, Object> panel = panel(dashboard, title);

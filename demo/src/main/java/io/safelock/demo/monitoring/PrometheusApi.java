@@ -2,7 +2,6 @@ package io.safelock.demo.monitoring;
 
 import io.safelock.demo.http.Http;
 import io.safelock.demo.http.Reply;
-import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -118,7 +117,8 @@ public final class PrometheusApi {
     }
 
     private static double[] sample(List<Object> pair) {
-        double t = ((BigDecimal) pair.get(0)).doubleValue();
+        // whole seconds come as a JSON integer, anything else as a decimal
+        double t = ((Number) pair.get(0)).doubleValue();
         String v = pair.get(1).toString();
         return new double[] {t, switch (v) {
             case "NaN" -> Double.NaN;

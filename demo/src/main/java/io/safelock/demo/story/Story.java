@@ -2,6 +2,7 @@ package io.safelock.demo.story;
 
 import io.safelock.demo.DemoPlan;
 import io.safelock.demo.http.Http;
+import io.safelock.demo.local.AdminToken;
 import io.safelock.demo.local.LockNodes;
 import java.io.PrintStream;
 import io.safelock.demo.monitoring.PrometheusApi;
@@ -30,7 +31,7 @@ public final class Story {
 
     /** Runs every chapter; true if every guarantee held and every race showed. */
     public boolean run() throws Exception {
-        Http http = new Http(Duration.ofSeconds(60));
+        Http http = new Http(Duration.ofSeconds(60), AdminToken.of(plan));
         Report report = new Report();
         Progress progress = new Progress(out);
         Purchases purchases = new Purchases(http, plan.inventoryUrls());

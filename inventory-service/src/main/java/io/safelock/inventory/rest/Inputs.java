@@ -1,8 +1,11 @@
 package io.safelock.inventory.rest;
 
+import io.safelock.lock.quarkus.http.InvalidInputException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 
-/** Path, query and header values, validated before any work starts. */
+/** Path, query, header and body values, validated before any work starts. */
 public final class Inputs {
 
     /** Longest Idempotency-Key accepted. */
@@ -79,5 +82,47 @@ public final class Inputs {
             return "";
         }
         return raw.length() > 40 ? raw.substring(0, 40) + "…" : raw;
+    }
+
+    /** An optional body field in [min, max]; absent gives {@code fallback}. */
+    public static int inRange(String field, Integer value, int fallback, int min, int max) {
+        return value == null ? fallback : required(field, value, min, max);
+    }
+
+    public static int required(String field, Integer value, int min, int max) {
+        if (value == null) {
+            throw new InvalidInputException("'" + field + "' is required: a whole number from " + min + " to " + max);
+        }
+        if (value < min || value > max) {
+            throw new InvalidInputException("'" + field + "' must be from " + min + " to " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    /** Required text, stripped, 1 to {@code maxLength} characters. */
+    public static String text(String field, String value, int maxLength) {
+        if (value == null) {
+            throw new InvalidInputException("'" + field + "' is required");
+        }
+        String text = value.strip();
+        if (text.isEmpty() || text.length() > maxLength) {
+            throw new InvalidInputException("'" + field + "' must be 1 to " + maxLength + " characters");
+        }
+        return text;
+    }
+
+    /** A required amount from 0 to {@code max} with at most two decimals. */
+    public static BigDecimal money(String field, BigDecimal amount, BigDecimal max) {
+        if (amount == null) {
+            throw new InvalidInputException("'" + field + "' is required");
+        }
+        if (amount.signum() < 0 || amount.compareTo(max) > 0) {
+            throw new InvalidInputException("'" + field + "' must be from 0 to " + max.toPlainString() + ", got "
+                    + (amount.abs().compareTo(max.multiply(BigDecimal.TEN)) > 0 ? amount.toString() : amount.toPlainString()));
+        }
+        if (amount.stripTrailingZeros().scale() > 2) {
+            throw new InvalidInputException("'" + field + "' must have at most two decimals, got " + amount.toPlainString());
+        }
+        return amount.setScale(2, RoundingMode.UNNECESSARY);
     }
 }

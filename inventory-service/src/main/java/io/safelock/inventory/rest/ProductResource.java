@@ -1,8 +1,8 @@
 package io.safelock.inventory.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.safelock.inventory.data.Product;
 import io.safelock.inventory.data.ProductRepository;
+import io.safelock.lock.quarkus.http.InvalidInputException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -15,9 +15,6 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -31,11 +28,9 @@ public class ProductResource {
     private static final BigDecimal MAX_PRICE = new BigDecimal("1000000000");
 
     private final ProductRepository products;
-    private final JsonInput input;
 
-    ProductResource(ProductRepository products, JsonInput input) {
+    ProductResource(ProductRepository products) {
         this.products = products;
-        this.input = input;
     }
 
     @GET
@@ -54,14 +49,15 @@ public class ProductResource {
     }
 
     @POST
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a product: 201 with its id and a Location header")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.NewProduct.class)))
-    public Uni<Response> create(String body) {
-        ObjectNode json = input.object(body);
-        String name = input.requiredText(json, "name", MAX_NAME);
-        int stock = input.requiredInteger(json, "stock", 0, StockResource.MAX_STOCK);
-        BigDecimal price = input.requiredMoney(json, "price", MAX_PRICE);
+    public Uni<Response> create(Requests.NewProduct body) {
+        if (body == null) {
+            throw new InvalidInputException("A body is required: {\"name\": \"…\", \"stock\": n, \"price\": 9.99}");
+        }
+        String name = Inputs.text("name", body.name(), MAX_NAME);
+        int stock = Inputs.required("stock", body.stock(), 0, StockResource.MAX_STOCK);
+        BigDecimal price = Inputs.money("price", body.price(), MAX_PRICE);
         return products.create(name, stock, price)
                 .map(product -> Response.created(URI.create("/products/" + product.id())).entity(product).build());
     }

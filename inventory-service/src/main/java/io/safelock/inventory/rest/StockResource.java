@@ -1,7 +1,9 @@
 package io.safelock.inventory.rest;
 
 import io.safelock.inventory.service.StockService;
+import io.safelock.lock.quarkus.security.AdminAccess;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -10,9 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -26,11 +25,9 @@ public class StockResource {
     static final int MAX_STOCK = 1_000_000_000;
 
     private final StockService stock;
-    private final JsonInput input;
 
-    StockResource(StockService stock, JsonInput input) {
+    StockResource(StockService stock) {
         this.stock = stock;
-        this.input = input;
     }
 
     @GET
@@ -42,12 +39,12 @@ public class StockResource {
 
     @POST
     @Path("{productId}/reset")
-    @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Set the stock (under the product's lock, re-stamping its fencing token)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Reset.class)))
-    public Uni<Response> reset(@RestPath String productId, String body) {
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(AdminAccess.ROLE)
+    @Operation(summary = "Admin: set the stock (under the product's lock, re-stamping its fencing token)")
+    public Uni<Response> reset(@RestPath String productId, Requests.StockReset body) {
         long id = Inputs.productId(productId);
-        int value = input.requiredInteger(input.object(body), "stock", 0, MAX_STOCK);
+        int value = Inputs.required("stock", body == null ? null : body.stock(), 0, MAX_STOCK);
         return stock.reset(id, value).map(Responses::of);
     }
 }

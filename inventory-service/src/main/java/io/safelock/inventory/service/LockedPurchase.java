@@ -7,8 +7,8 @@ import io.safelock.inventory.idempotency.IdempotencyClaim;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockName;
-import io.safelock.lock.LockWaitTimeoutException;
-import io.safelock.lock.QuorumUnavailableException;
+import io.safelock.lock.LockException;
+import io.safelock.lock.quarkus.LockFailure;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Duration;
@@ -80,20 +80,14 @@ abstract class LockedPurchase implements PurchaseFlow {
                 .onFailure(LeaseLostException.class).recoverWithUni(lost -> {
                     CompletableFuture<PurchaseOutcome> started = write.get();
                     if (started == null) {
-                        return Uni.createFrom().item(new PurchaseOutcome.LockLost(lost.getMessage()));
+                        return Uni.createFrom().item(new PurchaseOutcome.LockFailed(LockFailure.of((LockException) lost)));
                     }
                     // The write had begun when the loss was noticed; it completes on its own and the fence
                     // decided it, so its result is the truth to report, not "lock lost".
                     return detached(started);
                 })
-                .onFailure(LockWaitTimeoutException.class).recoverWithItem(failure -> {
-                    var timeout = (LockWaitTimeoutException) failure;
-                    return new PurchaseOutcome.LockTimeout(timeout.getMessage(), timeout.waited().toMillis(), timeout.attempts());
-                })
-                .onFailure(QuorumUnavailableException.class).recoverWithItem(failure -> {
-                    var quorum = (QuorumUnavailableException) failure;
-                    return new PurchaseOutcome.QuorumUnavailable(quorum.getMessage(), quorum.failedNodes());
-                });
+                .onFailure(LockException.class).recoverWithItem(failure ->
+                        new PurchaseOutcome.LockFailed(LockFailure.of((LockException) failure)));
     }
 
     private Uni<PurchaseOutcome> steps(PurchaseCommand command, IdempotencyClaim claim, long token, Runnable ensureHeld,
@@ -124,7 +118,7 @@ abstract class LockedPurchase implements PurchaseFlow {
 
     private static PurchaseOutcome fencedOut(long productId, long token, long recorded) {
         LOG.warnf("Refused a stale claim or write on product %d: fencing token %d, the row's fence is %d", productId, token, recorded);
-        return new PurchaseOutcome.LockLost(Fences.refusal(productId, token, recorded), true);
+        return new PurchaseOutcome.LockFailed(LockFailure.fencedOut(Fences.refusal(productId, token, recorded), token), true);
     }
 
     /** The future as a Uni whose cancellation does not cancel the future: a started write must finish. */

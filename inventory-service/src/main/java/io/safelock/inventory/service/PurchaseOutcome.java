@@ -1,6 +1,6 @@
 package io.safelock.inventory.service;
 
-import java.util.Map;
+import io.safelock.lock.quarkus.LockFailure;
 
 /** How a purchase attempt ended. */
 public sealed interface PurchaseOutcome {
@@ -27,32 +27,18 @@ public sealed interface PurchaseOutcome {
         }
     }
 
-    /** The lock (or the row lock) stayed busy until the wait ran out. */
-    record LockTimeout(String detail, long waitedMs, int attempts) implements PurchaseOutcome {
-        public String tag() {
-            return "lock_timeout";
-        }
-    }
-
-    /** Too few Redis nodes answered to grant or deny the lock. */
-    record QuorumUnavailable(String detail, Map<String, String> failedNodes) implements PurchaseOutcome {
-        public String tag() {
-            return "quorum_unavailable";
-        }
-    }
-
     /**
-     * The lease ran out or was taken over before the write, or the row's fence refused the claim or the
-     * write ({@code fenceRefused}: a stale holder's token met a newer one at the database).
+     * The lock stayed busy until the wait ran out, was lost before the write, the row's fence refused the
+     * claim or the write ({@code fenceRefused}: a stale holder's token met a newer one at the database), or
+     * too few lock nodes answered: nothing was written.
      */
-    record LockLost(String detail, boolean fenceRefused) implements PurchaseOutcome {
-        public LockLost(String detail) {
-            this(detail, false);
+    record LockFailed(LockFailure failure, boolean fenceRefused) implements PurchaseOutcome {
+        public LockFailed(LockFailure failure) {
+            this(failure, false);
         }
 
-
         public String tag() {
-            return "lock_lost";
+            return failure.reason();
         }
     }
 }

@@ -68,7 +68,7 @@ public class PurchaseService {
             }
             relay.wakeUp();
         }
-        if (outcome instanceof PurchaseOutcome.LockLost lost && lost.fenceRefused()) {
+        if (outcome instanceof PurchaseOutcome.LockFailed failed && failed.fenceRefused()) {
             metrics.fenceRefused(strategy);
         }
     }
@@ -77,15 +77,10 @@ public class PurchaseService {
         return switch (outcome) {
             case PurchaseOutcome.Purchased purchased -> purchased.reply();
             case PurchaseOutcome.OutOfStock out -> replies.error(400, "Out of stock", details(
-                    "product_id", command.productId(), "available", out.available(), "requested", command.quantity()));
+                    "reason", "out_of_stock", "product_id", command.productId(), "available", out.available(), "requested", command.quantity()));
             case PurchaseOutcome.ProductNotFound missing -> replies.error(404, "Product not found", details(
                     "product_id", command.productId()));
-            case PurchaseOutcome.LockTimeout timeout -> replies.error(409, "Lock not obtained in time: " + timeout.detail(), details(
-                    "reason", "lock_timeout", "waited_ms", timeout.waitedMs(), "attempts", timeout.attempts()));
-            case PurchaseOutcome.QuorumUnavailable quorum -> replies.error(503, quorum.detail(), details(
-                    "reason", "quorum_unavailable", "failed_nodes", quorum.failedNodes()));
-            case PurchaseOutcome.LockLost lost -> replies.error(409, "Lock lost: " + lost.detail(), details(
-                    "reason", "lock_lost"));
+            case PurchaseOutcome.LockFailed failed -> replies.error(failed.failure());
         };
     }
 

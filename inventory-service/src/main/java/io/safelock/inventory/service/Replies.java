@@ -2,11 +2,12 @@ package io.safelock.inventory.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.safelock.lock.quarkus.LockFailure;
+import io.safelock.lock.quarkus.http.ApiError;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** JSON bodies for answers the service decides; every error body has an {@code "error"} text. */
+/** JSON bodies for answers the service decides; every error body is {@link ApiError}'s. */
 @ApplicationScoped
 public class Replies {
 
@@ -24,12 +25,13 @@ public class Replies {
         return error(status, message, Map.of());
     }
 
-    /** {@code {"error": message, …extra}} */
+    /** {@code {"error": message, "reason": …, …extra}}; {@code extra} may name its own {@code reason}. */
     public Reply error(int status, String message, Map<String, ?> extra) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", message);
-        body.putAll(extra);
-        return new Reply(status, json(body), false);
+        return new Reply(status, json(ApiError.body(message, ApiError.reasonOf(status), extra)), false);
+    }
+
+    public Reply error(LockFailure failure) {
+        return new Reply(failure.status(), json(failure.body()), false);
     }
 
     public String json(Object value) {

@@ -3,6 +3,9 @@ package io.safelock.inventory.service;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.inventory.idempotency.IdempotencyClaim;
 import io.safelock.lock.DistributedLocks;
+import io.safelock.lock.LockName;
+import io.safelock.lock.LockWaitTimeoutException;
+import io.safelock.lock.quarkus.LockFailure;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,8 +54,9 @@ public class RowLockPurchase implements PurchaseFlow {
                                         .map(PurchaseOutcome.class::cast);
                             });
                         }))
-                .onFailure(SqlErrors::isLockTimeout).recoverWithItem(timeout -> new PurchaseOutcome.LockTimeout(
-                        "Row lock on product " + command.productId() + " not obtained within " + timeoutMs + " ms",
-                        Duration.ofNanos(System.nanoTime() - started).toMillis(), 1));
+                .onFailure(SqlErrors::isLockTimeout).recoverWithItem(timeout -> new PurchaseOutcome.LockFailed(LockFailure.of(
+                        // The row lock is a lock too: its timeout is answered like a distributed lock's.
+                        new LockWaitTimeoutException(LockName.of("product-row", Long.toString(command.productId())), 1,
+                                Duration.ofNanos(System.nanoTime() - started)))));
     }
 }

@@ -3,10 +3,8 @@ package io.safelock.inventory.service;
 import io.safelock.inventory.data.FenceClaim;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.lock.DistributedLocks;
-import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockName;
-import io.safelock.lock.LockWaitTimeoutException;
-import io.safelock.lock.QuorumUnavailableException;
+import io.safelock.lock.quarkus.LockFailure;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
@@ -36,24 +34,18 @@ public class StockService {
      * Sets the stock while holding the product's lock, claiming the row for that lock's fencing token in
      * the same statement: holders that acquired before the reset can no longer write after it. The fence
      * never falls: a reset whose token is not greater than the row's fence (its holder was paused past its
-     * lease and a newer holder claimed the row) writes nothing and answers 409 lock lost.
+     * lease and a newer holder claimed the row) writes nothing and answers 409 lock lost. Any other lock
+     * failure is left to the routes' lock failure mapper (409 or 503).
      */
     public Uni<Reply> reset(long productId, int stock) {
         return locks.withLock(LockName.of("product", Long.toString(productId)), guard ->
-                        products.reset(productId, stock, guard.fencingToken()).map(claim -> switch (claim) {
-                            case FenceClaim.Claimed claimed -> replies.ok(body("message", "Stock reset", "productId", Long.toString(productId),
-                                    "stock", claimed.product().stock()));
-                            case FenceClaim.Fenced fenced -> replies.error(409, "Lock lost: "
-                                    + Fences.refusal(productId, fenced.presented(), fenced.recorded()), Map.of("reason", "lock_lost"));
-                            case FenceClaim.NotFound notFound -> notFound(productId);
-                        }))
-                .onFailure(LockWaitTimeoutException.class).recoverWithItem(failure -> replies.error(409,
-                        "Lock not obtained in time: " + failure.getMessage(), Map.of("reason", "lock_timeout")))
-                .onFailure(LeaseLostException.class).recoverWithItem(failure -> replies.error(409,
-                        "Lock lost: " + failure.getMessage(), Map.of("reason", "lock_lost")))
-                .onFailure(QuorumUnavailableException.class).recoverWithItem(failure -> replies.error(503,
-                        failure.getMessage(), Map.of("reason", "quorum_unavailable",
-                                "failed_nodes", ((QuorumUnavailableException) failure).failedNodes())));
+                products.reset(productId, stock, guard.fencingToken()).map(claim -> switch (claim) {
+                    case FenceClaim.Claimed claimed -> replies.ok(body("message", "Stock reset", "productId", Long.toString(productId),
+                            "stock", claimed.product().stock()));
+                    case FenceClaim.Fenced fenced -> replies.error(LockFailure.fencedOut(
+                            Fences.refusal(productId, fenced.presented(), fenced.recorded()), fenced.presented()));
+                    case FenceClaim.NotFound notFound -> notFound(productId);
+                }));
     }
 
     private Reply notFound(long productId) {

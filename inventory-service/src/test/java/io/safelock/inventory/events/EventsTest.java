@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.safelock.inventory.testing.EventQueue;
-import io.safelock.inventory.testing.Http;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.InventoryTestResource;
 import io.safelock.inventory.testing.Products;
 import java.net.URL;

@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.hasItems;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.safelock.inventory.testing.Http;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.InventoryTestResource;
 import io.safelock.inventory.testing.Products;
 import io.safelock.testsupport.RedisNodes;
@@ -33,7 +33,7 @@ class HealthTest {
     void readyWhenEverythingAnswers() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("PostgreSQL", "Redis lock quorum", MESSAGING));
+                .body("checks.name", hasItems("PostgreSQL", "lock-quorum", MESSAGING));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
@@ -64,8 +64,8 @@ class HealthTest {
             nodes.node(3).kill();
             awaitReady(200); // two of five down: still a quorum
             nodes.node(4).kill();
-            JsonPath ready = awaitCheck("Redis lock quorum", "DOWN");
-            assertThat(ready.getInt("checks.find { it.name == 'Redis lock quorum' }.data.nodes_up")).isEqualTo(2);
+            JsonPath ready = awaitCheck("lock-quorum", "DOWN");
+            assertThat(ready.getInt("checks.find { it.name == 'lock-quorum' }.data.nodes_up")).isEqualTo(2);
             given().get("/q/health/live").then().statusCode(200);
 
             Http.Result purchase = Http.post(base + "purchase/with-lock/" + id + "?delayMs=0", "{}");
@@ -76,7 +76,7 @@ class HealthTest {
         } finally {
             nodes.healAll();
         }
-        awaitCheck("Redis lock quorum", "UP");
+        awaitCheck("lock-quorum", "UP");
         assertThat(Http.post(base + "purchase/with-lock/" + id + "?delayMs=0", "{}").status()).isEqualTo(200);
     }
 

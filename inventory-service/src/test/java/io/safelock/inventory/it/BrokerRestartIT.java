@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.safelock.inventory.testing.EventQueue;
-import io.safelock.inventory.testing.Http;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.TestDatabase;
 import io.safelock.testsupport.RabbitMqServer;
 import io.safelock.testsupport.RedisNodes;

@@ -1,10 +1,7 @@
 package io.safelock.inventory.it;
 
+import io.safelock.testsupport.FreePorts;
 import io.safelock.testsupport.ServiceProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +24,7 @@ final class Replicas {
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String name = "inventory-" + i;
-            int port = freePort();
+            int port = FreePorts.one();
             starting.add(CompletableFuture.supplyAsync(() -> ServiceProcess.start(name, jar(), port, properties, Duration.ofSeconds(90))));
         }
         List<ServiceProcess> started = new ArrayList<>();
@@ -46,11 +43,4 @@ final class Replicas {
         return started;
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.safelock.inventory.testing.EventQueue;
-import io.safelock.inventory.testing.Http;
+import io.safelock.inventory.testing.Products;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.TestDatabase;
 import io.safelock.testsupport.RedisNodes;
 import io.safelock.testsupport.ServiceProcess;
@@ -145,7 +146,7 @@ class ReplicasIT {
     }
 
     private void assertExactlyTheStockWasSold(long id, List<Http.Result> results) {
-        assertThat(results).allMatch(Http.Result::soldOutOrTurnedAway);
+        assertThat(results).allMatch(Products::soldOutOrTurnedAway);
         assertThat(results).filteredOn(Http.Result::ok).hasSize(STOCK);
         assertThat(stock(id)).isZero();
         assertThat(orders(id)).isEqualTo(STOCK);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.safelock.inventory.testing.Http;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.Products;
 import java.net.URL;
 import java.util.List;
@@ -28,7 +28,7 @@ class StrategiesTest {
                 i -> Http.postJson(base + "purchase/" + strategy + "/" + id + "?delayMs=5", "{\"quantity\": 1}").build());
 
         assertThat(results).filteredOn(Http.Result::ok).hasSize(10);
-        assertThat(results).allMatch(Http.Result::soldOutOrTurnedAway);
+        assertThat(results).allMatch(Products::soldOutOrTurnedAway);
         assertThat(Products.stock(id)).isZero();
         assertThat(Products.orders(id)).isEqualTo(10);
         assertThat(results).filteredOn(Http.Result::ok)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.safelock.inventory.testing.Http;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.InventoryTestResource;
 import io.safelock.inventory.testing.Products;
 import io.safelock.inventory.testing.RedisKeys;
@@ -71,6 +71,8 @@ class FencedResetTest {
             assertThat(fence).as("fence after the held-up reset (answered %d %s)", answer.status(), answer.body())
                     .isEqualTo(newer.fencingToken());
             assertThat(answer.status()).isEqualTo(409);
+            assertThat(answer.body().path("reason").asText()).isEqualTo("lock_lost");
+            assertThat(answer.header("Retry-After")).isEqualTo("1");
             assertThat(Products.stock(id)).as("the reset wrote nothing").isEqualTo(3);
         }
     }

@@ -6,7 +6,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.safelock.inventory.testing.Http;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.InventoryTestResource;
 import io.safelock.inventory.testing.Products;
 import java.net.URL;
@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FencingTest.StallingHolders.class)
 class FencingTest {
+
+    /** A fence no token of the lock nodes reaches: their fence sequence follows their clock in µs (about 1.8e15). */
+    static final long FENCE_AHEAD_OF_EVERY_TOKEN = 4_000_000_000_000_000_000L;
 
     public static final class StallingHolders implements QuarkusTestProfile {
         @Override
@@ -84,8 +87,7 @@ class FencingTest {
     void tokensBelowTheFenceAreRefusedByPurchasesAndResetsAlike() {
         long id = Products.create(3);
         var database = InventoryTestResource.current().database();
-        // far above any token the lock nodes hand out (their sequence follows their clock in microseconds, ~1.8e15)
-        database.update("UPDATE products SET fence_token = ? WHERE id = ?", FAR_AHEAD, id);
+        database.update("UPDATE products SET fence_token = ? WHERE id = ?", FENCE_AHEAD_OF_EVERY_TOKEN, id);
 
         Http.Result refused = buy(id, 0);
         Http.Result reset = Http.post(base + "stock/" + id + "/reset", "{\"stock\": 5}");
@@ -94,7 +96,7 @@ class FencingTest {
         assertThat(refused.error()).contains("lock nodes lost their data");
         assertThat(reset.status()).isEqualTo(409);
         assertThat(reset.body().path("reason").asText()).isEqualTo("lock_lost");
-        assertThat(fenceOf(id)).isEqualTo(FAR_AHEAD);
+        assertThat(fenceOf(id)).isEqualTo(FENCE_AHEAD_OF_EVERY_TOKEN);
         assertThat(Products.stock(id)).isEqualTo(3);
 
         database.update("UPDATE products SET fence_token = 0 WHERE id = ?", id);
@@ -102,8 +104,6 @@ class FencingTest {
         assertThat(Products.stock(id)).isEqualTo(2);
         assertThat(Products.orders(id)).isEqualTo(1);
     }
-
-    private static final long FAR_AHEAD = 4_000_000_000_000_000_000L;
 
     private CompletableFuture<Http.Result> buyAsync(long id, int delayMs) {
         return CompletableFuture.supplyAsync(() -> buy(id, delayMs));

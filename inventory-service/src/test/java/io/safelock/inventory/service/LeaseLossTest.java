@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.safelock.inventory.testing.Http;
+import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.Products;
 import io.safelock.inventory.testing.RedisKeys;
 import java.net.URL;

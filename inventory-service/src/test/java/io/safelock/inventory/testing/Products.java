@@ -3,6 +3,7 @@ package io.safelock.inventory.testing;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import io.safelock.testsupport.http.Http;
 
 /** Creates a product of its own for each test, so tests share nothing but the server. */
 public final class Products {
@@ -33,5 +34,14 @@ public final class Products {
     public static long unitsSold(long productId) {
         return InventoryTestResource.current().database()
                 .queryLong("SELECT COALESCE(sum(quantity), 0) FROM orders WHERE product_id = ?", productId);
+    }
+
+    /**
+     * Bought, out of stock, or turned away after {@code lock.wait-timeout} (a legitimate answer on a
+     * machine too busy to serve every waiter in time): nothing else, never a 5xx.
+     */
+    public static boolean soldOutOrTurnedAway(Http.Result result) {
+        return result.status() == 200 || result.status() == 400
+                || (result.status() == 409 && "lock_timeout".equals(result.body().path("reason").asText()));
     }
 }

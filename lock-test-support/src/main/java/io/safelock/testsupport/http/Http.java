@@ -1,4 +1,4 @@
-package io.safelock.inventory.testing;
+package io.safelock.testsupport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,25 +16,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
-/** Plain HTTP for tests that need real concurrency: many requests released at the same instant. */
+/**
+ * Plain HTTP for tests against a service (in-process or a replica JVM), JSON in and out, with real
+ * concurrency when asked: many requests released at the same instant. POSTs carry the admin token
+ * ({@link AdminToken}), which the open routes ignore.
+ */
 public final class Http {
 
-    /** A response: status, JSON body (missing node if none) and one header. */
-    public record Result(int status, JsonNode body, String replayed) {
+    /** An answer: status, the body as text and as JSON (a missing node when it is not JSON), the headers. */
+    public record Result(int status, String text, JsonNode body, java.net.http.HttpHeaders headers) {
+
         public boolean ok() {
             return status == 200;
         }
 
+        /** The {@code "error"} text of an error body, or null. */
         public String error() {
             return body.path("error").asText(null);
         }
 
-        /**
-         * Bought, out of stock, or turned away after {@code lock.wait-timeout} (a legitimate answer on a
-         * machine too busy to serve every waiter in time): nothing else, never a 5xx.
-         */
-        public boolean soldOutOrTurnedAway() {
-            return status == 200 || status == 400 || (status == 409 && "lock_timeout".equals(body.path("reason").asText()));
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
         }
     }
 
@@ -46,8 +48,9 @@ public final class Http {
     }
 
     public static HttpRequest.Builder postJson(String url, String json) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(180))
+                .header("Content-Type", "application/json").header("Authorization", AdminToken.bearer())
+                .POST(HttpRequest.BodyPublishers.ofString(json));
     }
 
     public static Result post(String url, String json) {
@@ -58,11 +61,34 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
+    /** GET that must answer 200; its JSON body. */
+    public static JsonNode getOk(String url) {
+        Result result = get(url);
+        if (result.status() != 200) {
+            throw new AssertionError("GET " + url + " -> " + result.status() + ": " + result.text());
+        }
+        return result.body();
+    }
+
+    /** POST that must answer {@code status}; its JSON body. */
+    public static JsonNode postExpect(String url, String json, int status) {
+        Result result = post(url, json);
+        if (result.status() != status) {
+            throw new AssertionError("POST " + url + " " + json + " -> " + result.status() + ": " + result.text());
+        }
+        return result.body();
+    }
+
     public static Result send(HttpRequest request) {
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isBlank() ? JSON.missingNode() : JSON.readTree(response.body());
-            return new Result(response.statusCode(), body, response.headers().firstValue("Idempotent-Replayed").orElse(null));
+            JsonNode body;
+            try {
+                body = response.body().isBlank() ? JSON.missingNode() : JSON.readTree(response.body());
+            } catch (IOException notJson) {
+                body = JSON.missingNode();
+            }
+            return new Result(response.statusCode(), response.body(), body, response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(request.method() + " " + request.uri() + ": " + e, e);
         } catch (InterruptedException e) {
