@@ -219,11 +219,13 @@ public final class ScheduleRunner {
         throw new IllegalStateException("GET " + path + " failed on every replica; last answer " + last);
     }
 
+    /** A whole JSON number as Jackson reads it (Integer, Long, BigInteger or, for 1.0-style text, a decimal). */
     private static long number(Object value) {
-        if (value instanceof BigDecimal n) {
-            return n.longValueExact();
+        if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger
+                || value instanceof BigDecimal || value instanceof Double) {
+            return new BigDecimal(value.toString()).longValueExact();
         }
-        throw new IllegalStateException("not a number: " + value);
+        throw new IllegalStateException("not a number: " + value + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")"));
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 final class ReplicaLog {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
-    private static final Pattern ACQUIRED = Pattern.compile("Acquired lock (\\S+) \\(fencing token (\\d+),");
+    /** lock-common's event line for a grant ("event=acquired lock=NAME kind=lock token=T …"), or its older DEBUG line. */
+    private static final Pattern ACQUIRED = Pattern.compile("(?:event=acquired lock=(\\S+) kind=lock token=|Acquired lock (\\S+) \\(fencing token )(\\d+)");
 
     /** One line naming a fencing token: when it was written (epoch ms, -1 if unreadable) and its message. */
     record Entry(long atMs, String message) {
@@ -57,8 +58,8 @@ final class ReplicaLog {
         read();
         for (int i = entries.size() - 1; i >= 0; i--) {
             Matcher acquired = ACQUIRED.matcher(entries.get(i).message());
-            if (acquired.find() && acquired.group(1).equals(lock)) {
-                long token = Long.parseLong(acquired.group(2));
+            if (acquired.find() && lockOf(acquired).equals(lock)) {
+                long token = Long.parseLong(acquired.group(3));
                 return end(lock, token, i).isPresent() ? Optional.empty() : Optional.of(token);
             }
         }
@@ -70,7 +71,7 @@ final class ReplicaLog {
         read();
         for (int i = 0; i < entries.size(); i++) {
             Matcher acquired = ACQUIRED.matcher(entries.get(i).message());
-            if (acquired.find() && acquired.group(1).equals(lock) && Long.parseLong(acquired.group(2)) == token) {
+            if (acquired.find() && lockOf(acquired).equals(lock) && Long.parseLong(acquired.group(3)) == token) {
                 return end(lock, token, i);
             }
         }
@@ -78,11 +79,12 @@ final class ReplicaLog {
     }
 
     private Optional<Entry> end(String lock, long token, int grantedAt) {
-        Pattern names = Pattern.compile("fencing token " + token + "\\D");
+        // released, lost or expired: the event lines name the token as token=T, the others as "fencing token T"
+        Pattern names = Pattern.compile("fencing token " + token + "\\D|event=(?:released|lost) .*token=" + token + "\\b");
         for (int i = grantedAt + 1; i < entries.size(); i++) {
             String message = entries.get(i).message();
             Matcher acquired = ACQUIRED.matcher(message);
-            if (names.matcher(message).find() || acquired.find() && acquired.group(1).equals(lock)) {
+            if (names.matcher(message).find() || acquired.find() && lockOf(acquired).equals(lock)) {
                 return Optional.of(entries.get(i));
             }
         }
@@ -107,10 +109,14 @@ final class ReplicaLog {
         while ((newline = partial.indexOf("\n")) >= 0) {
             String line = partial.substring(0, newline);
             partial.delete(0, newline + 1);
-            if (line.contains("fencing token ")) {
+            if (line.contains("fencing token ") || line.contains("event=")) {
                 entries.add(new Entry(timestamp(line), line.substring(Math.max(0, line.indexOf(") ") + 2))));
             }
         }
+    }
+
+    private static String lockOf(Matcher acquired) {
+        return acquired.group(1) != null ? acquired.group(1) : acquired.group(2);
     }
 
     private static long timestamp(String line) {
