@@ -162,6 +162,7 @@ public final class DistributedLocks implements AutoCloseable {
                 metrics.holding(lease.name().group(), -1);
                 metrics.held(lease.name().group(), Acquisitions.since(lease.acquiredNanos()));
                 metrics.holdEnded(lease);
+                ownership.forget(lease);
                 lease.turn().leave();
             } else if (lease.isValid()) {
                 expireLocallyAt(lease); // extended meanwhile
@@ -178,7 +179,7 @@ public final class DistributedLocks implements AutoCloseable {
         metrics.held(lease.name().group(), Acquisitions.since(lease.acquiredNanos()));
         metrics.holdEnded(lease);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        acquisitions.release(lease).subscribe().with(
+        ownership.recorded(lease).flatMap(recorded -> acquisitions.release(lease)).subscribe().with(
                 owned -> {
                     released(lease, owned, null);
                     done.complete(null);

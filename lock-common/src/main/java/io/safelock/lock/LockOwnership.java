@@ -3,6 +3,8 @@ package io.safelock.lock;
 import io.safelock.lock.redis.LuaScript;
 import io.safelock.lock.redis.RedisNode;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The owner record stored beside each lock key ({@code <lock key>:owner}, a hash with the same TTL):
@@ -28,6 +31,7 @@ final class LockOwnership {
             """);
 
     private final List<RedisNode> nodes;
+    private final Map<Lease, CompletableFuture<Void>> recording = new java.util.concurrent.ConcurrentHashMap<>();
     private final int quorum;
     private final Duration nodeTimeout;
     private final String keyPrefix;
@@ -47,40 +51,50 @@ final class LockOwnership {
         return lockKey(name) + ":owner";
     }
 
-    /** KEYS: lock, owner record. ARGV: TTL ms, then field, value pairs. Writes the record with the lease's TTL. */
-    static final LuaScript RECORD = LuaScript.of("record-owner", """
-            redis.call('HSET', KEYS[2], unpack(ARGV, 2))
-            redis.call('PEXPIRE', KEYS[2], ARGV[1])
-            return 1
-            """);
-
     /**
-     * Best effort, off the lock's critical path: one script per node right after the grant, nobody waits for
-     * it. It goes over the same connection as the lock's own scripts (its first key is the lock key), so the
-     * node runs it before the lease's release, which deletes it: no record outlives its lease. The record
-     * names its lease token and {@link #inspect} trusts it only where that token holds the lock, so a stale
-     * record never names the wrong holder; at worst the holder shows as unknown.
+     * Best effort, off the lock's critical path: plain HSET and PEXPIRE pipelined right after the grant
+     * (no script, so a grant or hand-over stays one script call). The record names its lease token and
+     * {@link #inspect} trusts it only where that token holds the lock, so a stale record (an old holder's
+     * late write after a release) never names the wrong holder; at worst the holder shows as unknown.
      */
     void record(Lease lease, LockOwner owner) {
-        List<String> keys = List.of(lockKey(lease.name()), ownerKey(lease.name()));
-        List<String> args = List.of(Long.toString(lease.ttl().toMillis()), "token", lease.token(), "service", owner.service(),
-                "replica", owner.replica(), "host", owner.host(), "label", owner.label(),
-                "since", Long.toString(Instant.now().toEpochMilli()), "fence", Long.toString(lease.fencingToken()));
+        String key = ownerKey(lease.name());
+        Request hset = Request.cmd(Command.HSET).arg(key).arg("token").arg(lease.token()).arg("service").arg(owner.service())
+                .arg("replica").arg(owner.replica()).arg("host").arg(owner.host()).arg("label").arg(owner.label())
+                .arg("since").arg(Long.toString(Instant.now().toEpochMilli())).arg("fence").arg(Long.toString(lease.fencingToken()));
+        Request pexpire = Request.cmd(Command.PEXPIRE).arg(key).arg(Long.toString(lease.ttl().toMillis()));
+        List<CompletableFuture<?>> sent = new ArrayList<>();
         for (RedisNode node : nodes) {
-            node.eval(RECORD, keys, args).subscribe().with(ok -> { }, failure -> { });
+            sent.add(node.send(hset).onFailure().recoverWithNull().subscribeAsCompletionStage());
+            sent.add(node.send(pexpire).onFailure().recoverWithNull().subscribeAsCompletionStage());
         }
+        recording.put(lease, CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
     }
 
-    /** KEYS: lock, owner record. ARGV: TTL ms. */
-    static final LuaScript RENEW = LuaScript.of("renew-owner", """
-            return redis.call('PEXPIRE', KEYS[2], ARGV[1])
-            """);
+    /**
+     * Completes once the lease's record has been answered by every node (or failed there): the release
+     * must come after it, or a record landing after the release script would stay behind until its TTL.
+     */
+    Uni<Void> recorded(Lease lease) {
+        CompletableFuture<Void> pending = recording.remove(lease);
+        if (pending == null || pending.isDone()) {
+            return Uni.createFrom().voidItem();
+        }
+        // a node that does not answer within the node timeout must not hold the release up (it may never
+        // answer); should its record still land after the release, it expires with the lease's TTL
+        return Uni.createFrom().completionStage(pending).replaceWithVoid().ifNoItem().after(nodeTimeout).recoverWithItem((Void) null);
+    }
 
-    /** The record lives as long as the lease: renewed with each extension (over the lock's connection, so in order). */
+    /** The lease ended without a release (expired locally): nothing to wait for. */
+    void forget(Lease lease) {
+        recording.remove(lease);
+    }
+
+    /** The record lives as long as the lease: renewed with each extension. */
     void renew(Lease lease, Duration ttl) {
-        List<String> keys = List.of(lockKey(lease.name()), ownerKey(lease.name()));
         for (RedisNode node : nodes) {
-            node.eval(RENEW, keys, List.of(Long.toString(ttl.toMillis()))).subscribe().with(ok -> { }, failure -> { });
+            node.send(Request.cmd(Command.PEXPIRE).arg(ownerKey(lease.name())).arg(Long.toString(ttl.toMillis())))
+                    .subscribe().with(ok -> { }, failure -> { });
         }
     }
 
