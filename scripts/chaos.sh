@@ -22,6 +22,7 @@ if [ $skip_build -eq 0 ]; then
   echo "[chaos] building the services and the suite (./mvnw package -DskipTests)"
   ./mvnw -B -q -ntp -DskipTests package -pl chaos -am
 fi
-# The suite needs only a JDK and the classes of these modules (the services run from their packaged jars).
-exec java -Xmx512m -Dsafelock.root="$PWD" -cp chaos/target/classes:demo/target/classes:lock-test-support/target/classes \
+# The suite needs only a JDK, the classes of these modules and the demo's runtime libraries (Jackson, copied to
+# demo/target/lib by the build); the services run from their packaged jars.
+exec java -Xmx512m -Dsafelock.root="$PWD" -cp "chaos/target/classes:demo/target/classes:demo/target/lib/*:lock-test-support/target/classes" \
   io.safelock.chaos.ChaosMain ${args[@]+"${args[@]}"}
