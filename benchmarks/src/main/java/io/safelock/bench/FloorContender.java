@@ -58,8 +58,8 @@ final class FloorContender implements Contender {
     public Object lock(String key) {
         String lock = "floor:" + key;
         String token = UUID.randomUUID().toString();
-        onMajority(LockScripts.ACQUIRE, List.of(lock, "floor:fence", lock + ":reserved", lock + ":waiters", "floor:node-set"),
-                List.of(token, "5000", "0", token, "", "floor"), true);
+        onMajority(LockScripts.ACQUIRE, List.of(lock, "floor:fence", lock + ":reserved", lock + ":waiters", "floor:node-set", lock + ":owner"),
+                List.of(token, "5000", "0", token, "", "floor", "bench", "floor", "localhost", ""), true);
         return new Held(lock, token);
     }
 

@@ -65,7 +65,7 @@ final class Acquisitions {
                 return Uni.createFrom().failure(new LockBusyException(name, Duration.ofMillis(-1), "held or being acquired in this process"));
             }
             String token = newToken();
-            Uni<Lease> once = redlock.attempt(name, token, token, ttl, false).map(attempt -> switch (attempt) {
+            Uni<Lease> once = redlock.attempt(name, token, token, ttl, false, LockOwner.thisProcess(label)).map(attempt -> switch (attempt) {
                 case Redlock.Attempt.Granted granted -> locks.granted(name, token, token, ttl, granted, turn, started, label, 1);
                 case Redlock.Attempt.Busy busy -> {
                     turn.leave();
@@ -99,6 +99,8 @@ final class Acquisitions {
         final String id = newToken();
         /** Stored with the lock for inspect (e.g. an order request id). */
         final String label;
+        /** Recorded with the lock where it is granted. */
+        final LockOwner owner;
         String token;
         int count;
         boolean reserved;
@@ -112,6 +114,7 @@ final class Acquisitions {
         Waiter(LockName name, Duration ttl, long started, Duration maxWait, String label) {
             this.name = name;
             this.label = label;
+            this.owner = LockOwner.thisProcess(label);
             this.ttl = ttl;
             this.started = started;
             this.deadline = started + maxWait.toNanos();
@@ -174,7 +177,7 @@ final class Acquisitions {
         w.count++;
         long stamp = signals.stamp(w.name.value());
         w.token = newToken();
-        return redlock.attempt(w.name, w.token, w.id, w.ttl, reserve).flatMap(attempt -> switch (attempt) {
+        return redlock.attempt(w.name, w.token, w.id, w.ttl, reserve, w.owner).flatMap(attempt -> switch (attempt) {
             // granted even if the caller left meanwhile: RunsToEnd releases what nobody wants
             case Redlock.Attempt.Granted granted -> Uni.createFrom().item(locks.granted(w.name, w.token, w.id, w.ttl, granted, turn, w.started,
                     w.label, w.count));
@@ -254,7 +257,7 @@ final class Acquisitions {
 
     private Uni<Integer> handOver(Lease lease, Waiter next) {
         String token = newToken();
-        return redlock.attempt(lease.name(), token, next.id, next.ttl, false, lease.token())
+        return redlock.attempt(lease.name(), token, next.id, next.ttl, false, next.owner, lease.token())
                 .flatMap(attempt -> {
                     if (attempt instanceof Redlock.Attempt.Granted granted) {
                         LOG.debugf("Handed lock %s over within this process (fencing token %d -> %d)",

@@ -52,7 +52,7 @@ public final class DistributedLocks implements AutoCloseable {
         List<RedisNode> nodes = settings.nodes().stream()
                 .map(address -> new RedisNode(vertx, address, settings, metrics::nodeError)).toList();
         this.redlock = new Redlock(nodes, settings);
-        this.ownership = new LockOwnership(nodes, redlock.quorum(), settings.keyPrefix(), settings.nodeTimeout());
+        this.ownership = new LockOwnership(redlock);
         this.acquisitions = new Acquisitions(this, settings, metrics, redlock);
         metrics.nodes(nodes.stream().map(RedisNode::name).toList());
         for (var address : settings.nodes()) {
@@ -146,9 +146,7 @@ public final class DistributedLocks implements AutoCloseable {
         metrics.waited(name.group(), waited);
         metrics.holding(name.group(), 1);
         metrics.holdStarted(name.group(), lease, name.value(), granted.fencingToken(), lease::isValid);
-        LockOwner owner = LockOwner.thisProcess(label);
-        ownership.record(lease, owner);
-        LockEvents.acquired(name.value(), "lock", granted.fencingToken(), owner.display(), waited.toMillis(), attempts);
+        LockEvents.acquired(name.value(), "lock", granted.fencingToken(), LockOwner.thisProcess(label).display(), waited.toMillis(), attempts);
         expireLocallyAt(lease);
         return lease;
     }
@@ -162,7 +160,6 @@ public final class DistributedLocks implements AutoCloseable {
                 metrics.holding(lease.name().group(), -1);
                 metrics.held(lease.name().group(), Acquisitions.since(lease.acquiredNanos()));
                 metrics.holdEnded(lease);
-                ownership.forget(lease);
                 lease.turn().leave();
             } else if (lease.isValid()) {
                 expireLocallyAt(lease); // extended meanwhile
@@ -179,7 +176,7 @@ public final class DistributedLocks implements AutoCloseable {
         metrics.held(lease.name().group(), Acquisitions.since(lease.acquiredNanos()));
         metrics.holdEnded(lease);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        ownership.recorded(lease).flatMap(recorded -> acquisitions.release(lease)).subscribe().with(
+        acquisitions.release(lease).subscribe().with(
                 owned -> {
                     released(lease, owned, null);
                     done.complete(null);
@@ -224,7 +221,6 @@ public final class DistributedLocks implements AutoCloseable {
             case Redlock.Extension.Extended extended -> {
                 lease.extended(extended.validUntilNanos(), ttl);
                 metrics.extended(lease.name().group(), true);
-                ownership.renew(lease, ttl);
                 LockEvents.extended(lease.name().value(), "lock", lease.fencingToken(), LockEvents.PROCESS, ttl.toMillis());
                 yield lease;
             }

@@ -101,20 +101,22 @@ final class Redlock {
         return nodes;
     }
 
-    Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve) {
-        return attempt(name, token, waiter, ttl, reserve, "");
+    Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve, LockOwner owner) {
+        return attempt(name, token, waiter, ttl, reserve, owner, "");
     }
 
     /**
      * @param token    new for every attempt
      * @param waiter   the same for all attempts of one caller: what a reservation is made for
+     * @param owner    who asks: recorded with the lock where it is granted
      * @param previous the token of a lease of this process being handed over to this caller ('' if none):
      *                 its key counts as free
      */
-    Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve, String previous) {
+    Uni<Attempt> attempt(LockName name, String token, String waiter, Duration ttl, boolean reserve, LockOwner owner, String previous) {
         long start = System.nanoTime();
-        List<String> keys = List.of(lockKey(name), sequenceKey(), reservationKey(name), waitersKey(name), nodeSetKey());
-        List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter, previous, nodeSet);
+        List<String> keys = List.of(lockKey(name), sequenceKey(), reservationKey(name), waitersKey(name), nodeSetKey(), ownerKey(name));
+        List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter, previous, nodeSet,
+                owner.service(), owner.replica(), owner.host(), owner.label());
         Predicate<List<Reply>> decided = replies -> count(replies, r -> r.ok() && r.first() == 1) >= quorum
                 || count(replies, r -> !r.ok() || r.first() != 1) > nodes.size() - quorum;
         // a grant that comes after a failed attempt gave up must not stay behind as a key nobody owns
@@ -181,7 +183,7 @@ final class Redlock {
         if (atToken >= quorum || behind.isEmpty()) {
             return Uni.createFrom().item(atToken);
         }
-        List<String> keys = List.of(lockKey(name), sequenceKey());
+        List<String> keys = List.of(lockKey(name), sequenceKey(), ownerKey(name));
         List<String> args = List.of(token, Long.toString(fencingToken));
         Predicate<List<Reply>> decided = replies -> atToken + count(replies, r -> r.ok() && r.response().toLong() == 1) >= quorum;
         return fanOut(behind, node -> node.eval(LockScripts.RAISE_FENCE, keys, args), decided, (node, late) -> { })
@@ -190,7 +192,7 @@ final class Redlock {
 
     Uni<Extension> extend(LockName name, String token, Duration ttl) {
         long start = System.nanoTime();
-        List<String> keys = List.of(lockKey(name), nodeSetKey());
+        List<String> keys = List.of(lockKey(name), nodeSetKey(), ownerKey(name));
         List<String> args = List.of(token, Long.toString(ttl.toMillis()), nodeSet);
         Predicate<List<Reply>> decided = replies -> count(replies, r -> r.ok() && r.response().toLong() == 1) >= quorum
                 || count(replies, r -> r.ok() && r.response().toLong() != 1) > nodes.size() - quorum;
@@ -228,7 +230,7 @@ final class Redlock {
     }
 
     private List<String> releaseKeys(LockName name) {
-        return List.of(lockKey(name), reservationKey(name), waitersKey(name), lockKey(name) + ":owner");
+        return List.of(lockKey(name), reservationKey(name), waitersKey(name), ownerKey(name));
     }
 
     private List<String> releaseArgs(LockName name, String token, String waiter, boolean dropReservation) {
@@ -253,6 +255,10 @@ final class Redlock {
 
     private String reservationKey(LockName name) {
         return lockKey(name) + ":next";
+    }
+
+    String ownerKey(LockName name) {
+        return lockKey(name) + ":owner";
     }
 
     private String waitersKey(LockName name) {

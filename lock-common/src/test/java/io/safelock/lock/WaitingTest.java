@@ -32,16 +32,16 @@ class WaitingTest {
             nodes.node(2).kill(); // tolerated: 2 of 3 still make a quorum
             LockName name = LockName.of("wait", "reservation");
             Duration ttl = Duration.ofSeconds(5);
-            assertThat(redlock.attempt(name, "holder-1", "holder", ttl, false).await().indefinitely())
+            assertThat(redlock.attempt(name, "holder-1", "holder", ttl, false, LockOwner.thisProcess("")).await().indefinitely())
                     .isInstanceOf(Redlock.Attempt.Granted.class);
-            assertThat(redlock.attempt(name, "waiter-1", "waiter", ttl, true).await().indefinitely())
+            assertThat(redlock.attempt(name, "waiter-1", "waiter", ttl, true, LockOwner.thisProcess("")).await().indefinitely())
                     .isInstanceOf(Redlock.Attempt.Busy.class);
             assertThat(admin.get("lock:{wait:reservation}:next")).as("the waiter's reservation after its busy attempt").isEqualTo("waiter");
 
             redlock.release(name, "holder-1", "holder").await().indefinitely();
-            assertThat(redlock.attempt(name, "other-1", "other", ttl, false).await().indefinitely())
+            assertThat(redlock.attempt(name, "other-1", "other", ttl, false, LockOwner.thisProcess("")).await().indefinitely())
                     .as("someone else, while the turn is reserved").isInstanceOf(Redlock.Attempt.Busy.class);
-            assertThat(redlock.attempt(name, "waiter-2", "waiter", ttl, true).await().indefinitely())
+            assertThat(redlock.attempt(name, "waiter-2", "waiter", ttl, true, LockOwner.thisProcess("")).await().indefinitely())
                     .as("the waiter that reserved").isInstanceOf(Redlock.Attempt.Granted.class);
             redlock.release(name, "waiter-2", "waiter").await().indefinitely();
         } finally {

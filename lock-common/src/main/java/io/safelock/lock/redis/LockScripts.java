@@ -18,8 +18,9 @@ public final class LockScripts {
     public static final long OTHER_NODE_SET = -1;
 
     /**
-     * KEYS: lock, fence sequence, reservation, waiters flag, node set. ARGV: token, ttl ms, reservation ms
-     * (0 = do not reserve), waiter id, previous token ('' if none), node-set id.
+     * KEYS: lock, fence sequence, reservation, waiters flag, node set, owner record. ARGV: token, ttl ms,
+     * reservation ms (0 = do not reserve), waiter id, previous token ('' if none), node-set id, and who
+     * asks: service, replica, host, label.
      *
      * <p>Refuses with {-1, other node set} when the node remembers another node set. Grants the lock when
      * it is free, or still held by the previous token (a holder in the same process handing it straight
@@ -28,6 +29,9 @@ public final class LockScripts {
      * releases stay silent) and, if asked, reserves the next turn for this waiter so callers that
      * re-acquire in a loop cannot starve it. The token is new for every attempt, so a late release of an
      * earlier attempt can never delete this one's key.
+     *
+     * <p>A grant also writes the owner record (a hash beside the key, with the same TTL) in the same step:
+     * who holds the lock is known wherever the lock is, at no extra round trip, and a release deletes both.
      *
      * <p>The fencing token is strictly above the node's previous one and never below the node's clock in
      * microseconds: it keeps rising even on a node that lost its data, and across an upgrade from the
@@ -51,7 +55,12 @@ public final class LockScripts {
                 redis.call('SET', KEYS[5], ARGV[6], 'PX', math.max(redis.call('PTTL', KEYS[5]), 2 * tonumber(ARGV[2])))
                 local now = redis.call('TIME')
                 local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
-                redis.call('SET', KEYS[2], string.format('%.0f', fence))
+                local fenceText = string.format('%.0f', fence)
+                redis.call('SET', KEYS[2], fenceText)
+                redis.call('HSET', KEYS[6], 'token', ARGV[1], 'service', ARGV[7], 'replica', ARGV[8], 'host', ARGV[9],
+                    'label', ARGV[10], 'since', string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)),
+                    'fence', fenceText)
+                redis.call('PEXPIRE', KEYS[6], ARGV[2])
                 return {1, fence}
               end
             end
@@ -85,9 +94,9 @@ public final class LockScripts {
             """);
 
     /**
-     * KEYS: lock, node set. ARGV: token, ttl ms, node-set id. Resets the TTL only if the token still owns
-     * the lock and no other node set has taken the node over; 1 if extended. Keeps the node-set record
-     * alive while a lease of that node set lives.
+     * KEYS: lock, node set, owner record. ARGV: token, ttl ms, node-set id. Resets the TTL of the lock and
+     * its owner record only if the token still owns the lock and no other node set has taken the node
+     * over; 1 if extended. Keeps the node-set record alive while a lease of that node set lives.
      */
     public static final LuaScript EXTEND = LuaScript.of("extend", """
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -98,13 +107,15 @@ public final class LockScripts {
               return 0
             end
             redis.call('SET', KEYS[2], ARGV[3], 'PX', math.max(redis.call('PTTL', KEYS[2]), 2 * tonumber(ARGV[2])))
+            redis.call('PEXPIRE', KEYS[3], ARGV[2])
             return redis.call('PEXPIRE', KEYS[1], ARGV[2])
             """);
 
     /**
-     * KEYS: lock, fence sequence. ARGV: token, fencing token.
+     * KEYS: lock, fence sequence, owner record. ARGV: token, fencing token.
      * While the token still owns the lock on this node, raises the node's sequence to at least the given
-     * value, so any later holder that wins this node counts above it. Returns 1 if the lock was ours.
+     * value, so any later holder that wins this node counts above it, and records the lease's fencing
+     * token in the owner record. Returns 1 if the lock was ours.
      */
     public static final LuaScript RAISE_FENCE = LuaScript.of("raise-fence", """
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -114,6 +125,7 @@ public final class LockScripts {
             if current < tonumber(ARGV[2]) then
               redis.call('SET', KEYS[2], ARGV[2])
             end
+            redis.call('HSET', KEYS[3], 'fence', ARGV[2])
             return 1
             """);
 }
