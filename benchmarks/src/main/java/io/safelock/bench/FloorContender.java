@@ -59,7 +59,8 @@ final class FloorContender implements Contender {
         String lock = "floor:" + key;
         String token = UUID.randomUUID().toString();
         onMajority(LockScripts.ACQUIRE, List.of(lock, "floor:fence", lock + ":reserved", lock + ":waiters", "floor:node-set", lock + ":owner"),
-                List.of(token, "5000", "0", token, "", "floor", "bench", "floor", "localhost", ""), true);
+                List.of(token, "5000", "0", token, "", "floor", "bench", "floor", "localhost", "",
+                        Long.toString(System.currentTimeMillis() * 1000)), true);
         return new Held(lock, token);
     }
 

@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * least that high. Any later holder must win a quorum, which shares a node with ours; it won that node
  * only after our key there was gone, i.e. after our sequence write, so its step there lands above our
  * token. (Assumes nodes do not lose writes on restart: AOF with fsync, or a restart delayed by more
- * than the TTL; the sequence also never falls below the node's clock in microseconds.)
+ * than the TTL; the sequence also never falls below the clients' clocks in microseconds.) Every node is
+ * offered the same next value, the client's clock in microseconds, so the nodes of a quorum usually
+ * answer the same token and the raise is needed only where a node's sequence was already higher.
  *
  * <p>Node set: every node remembers the list of nodes it was last locked through, for twice the
  * longest lease since. A client configured with another list is refused ({@link Attempt.OtherNodeSet}):
@@ -78,6 +80,8 @@ final class Redlock {
     private final String channel;
     private final String nodeSet;
     private final long reservationMs;
+    /** The highest fencing token this process proposed or was granted; see {@link #proposeFence}. */
+    private final java.util.concurrent.atomic.AtomicLong lastFence = new java.util.concurrent.atomic.AtomicLong();
 
     Redlock(List<RedisNode> nodes, LockSettings settings) {
         this.nodes = List.copyOf(nodes);
@@ -116,7 +120,7 @@ final class Redlock {
         long start = System.nanoTime();
         List<String> keys = List.of(lockKey(name), sequenceKey(), reservationKey(name), waitersKey(name), nodeSetKey(), ownerKey(name));
         List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter, previous, nodeSet,
-                owner.service(), owner.replica(), owner.host(), owner.label());
+                owner.service(), owner.replica(), owner.host(), owner.label(), Long.toString(proposeFence()));
         Predicate<List<Reply>> decided = replies -> count(replies, r -> r.ok() && r.first() == 1) >= quorum
                 || count(replies, r -> !r.ok() || r.first() != 1) > nodes.size() - quorum;
         // a grant that comes after a failed attempt gave up must not stay behind as a key nobody owns
@@ -156,6 +160,7 @@ final class Redlock {
                 return undo(name, token, waiter, !granted.isEmpty() || !failed.isEmpty()).replaceWith(failure);
             }
             long fencingToken = granted.stream().mapToLong(r -> r.response().get(1).toLong()).max().orElseThrow();
+            lastFence.accumulateAndGet(fencingToken, Math::max);
             return fenceOnQuorum(name, token, fencingToken, granted).flatMap(fenced -> {
                 long validUntil = start + ttl.toNanos() - drift(ttl).toNanos();
                 long tookMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
@@ -170,6 +175,18 @@ final class Redlock {
                 return undo(name, token, waiter, true).replaceWith(notGranted);
             });
         });
+    }
+
+    /**
+     * The fencing token to offer every node: this process's clock in microseconds, or one above the last
+     * token this process proposed or saw if that is higher. The same offer to all nodes is what lets a
+     * quorum agree on the token at once; a node whose sequence is already higher answers above it, and
+     * then {@link #fenceOnQuorum} raises the others.
+     */
+    private long proposeFence() {
+        java.time.Instant now = java.time.Instant.now();
+        long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+        return lastFence.updateAndGet(last -> Math.max(last + 1, micros));
     }
 
     private Uni<Integer> undo(LockName name, String token, String waiter, boolean needed) {

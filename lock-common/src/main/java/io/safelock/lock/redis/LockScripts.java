@@ -20,7 +20,7 @@ public final class LockScripts {
     /**
      * KEYS: lock, fence sequence, reservation, waiters flag, node set, owner record. ARGV: token, ttl ms,
      * reservation ms (0 = do not reserve), waiter id, previous token ('' if none), node-set id, and who
-     * asks: service, replica, host, label.
+     * asks: service, replica, host, label; the proposed fencing token.
      *
      * <p>Refuses with {-1, other node set} when the node remembers another node set. Grants the lock when
      * it is free, or still held by the previous token (a holder in the same process handing it straight
@@ -33,10 +33,13 @@ public final class LockScripts {
      * <p>A grant also writes the owner record (a hash beside the key, with the same TTL) in the same step:
      * who holds the lock is known wherever the lock is, at no extra round trip, and a release deletes both.
      *
-     * <p>The fencing token is strictly above the node's previous one and never below the node's clock in
-     * microseconds: it keeps rising even on a node that lost its data, and across an upgrade from the
-     * earlier per-name counters (which stayed far below that). Lua numbers are doubles, exact up to 2^53,
-     * which the clock in microseconds stays below until the year 2255.
+     * <p>The fencing token is strictly above the node's previous one and at least the client's proposal
+     * (ARGV 11: its clock in microseconds, above every token it has seen). Every node of a Redlock
+     * quorum is offered the same proposal, so in the usual case they all answer the same token and no
+     * second round trip is needed to bring the quorum up to the highest one (see Redlock's fenceOnQuorum);
+     * and tokens keep rising on a node that lost its data, and across an upgrade from the earlier per-name
+     * counters (which stayed far below the clock). Lua numbers are doubles, exact up to 2^53, which the
+     * clock in microseconds stays below until the year 2255.
      */
     public static final LuaScript ACQUIRE = LuaScript.of("acquire", """
             local nodeset = redis.call('GET', KEYS[5])
@@ -53,8 +56,8 @@ public final class LockScripts {
                 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
                 if reserved then redis.call('DEL', KEYS[3]) end
                 redis.call('SET', KEYS[5], ARGV[6], 'PX', math.max(redis.call('PTTL', KEYS[5]), 2 * tonumber(ARGV[2])))
+                local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(ARGV[11]))
                 local now = redis.call('TIME')
-                local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
                 local fenceText = string.format('%.0f', fence)
                 redis.call('SET', KEYS[2], fenceText)
                 redis.call('HSET', KEYS[6], 'token', ARGV[1], 'service', ARGV[7], 'replica', ARGV[8], 'host', ARGV[9],
