@@ -2,7 +2,6 @@ package io.safelock.inventory.data;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -15,16 +14,6 @@ public class OrderRepository {
 
     OrderRepository(Pool pool) {
         this.pool = pool;
-    }
-
-    /** Inserts within the purchase transaction; returns the order id. */
-    public Uni<Long> insert(SqlClient client, NewOrder order) {
-        return client.preparedQuery("""
-                        INSERT INTO orders (product_id, quantity, unit_price, strategy, remaining_stock, fencing_token, idempotency_key)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""")
-                .execute(Tuple.from(new Object[] {order.productId(), order.quantity(), order.unitPrice(), order.strategy(),
-                        order.remainingStock(), order.fencingToken(), order.idempotencyKey()}))
-                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** Newest first; all products when {@code productId} is null. */

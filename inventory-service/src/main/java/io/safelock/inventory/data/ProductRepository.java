@@ -81,54 +81,13 @@ public class ProductRepository {
                         : new FenceClaim.Fenced(fencingToken, recorded));
     }
 
-    /** Unconditional decrement: the new stock, or empty if the product does not exist. */
-    public Uni<Optional<Integer>> decrement(SqlClient client, long id, int quantity) {
-        return client.preparedQuery("UPDATE products SET stock = stock - $2, updated_at = now() WHERE id = $1 RETURNING stock")
-                .execute(Tuple.of(id, quantity)).map(ProductRepository::stockOf);
-    }
-
-    /** Decrements only while the stock covers the quantity: one statement, no lock needed. */
-    public Uni<Optional<Product>> decrementIfAvailable(SqlClient client, long id, int quantity) {
-        return client.preparedQuery("UPDATE products SET stock = stock - $2, updated_at = now() WHERE id = $1 AND stock >= $2 RETURNING "
-                        + Product.COLUMNS)
-                .execute(Tuple.of(id, quantity)).map(ProductRepository::first);
-    }
-
-    /**
-     * Decrements only while the row is still claimed by {@code fencingToken} (the fence is the resource's own
-     * check, independent of whether this holder still believes it holds the lock) and the stock covers the
-     * quantity (purchases of the strategies that take no lock may have sold it since this holder read it).
-     */
-    public Uni<FencedDecrement> decrementFenced(SqlClient client, long id, int quantity, long fencingToken) {
-        return client.preparedQuery("""
-                        UPDATE products SET stock = stock - $2, updated_at = now()
-                        WHERE id = $1 AND fence_token = $3 AND stock >= $2 RETURNING stock""")
-                .execute(Tuple.of(id, quantity, fencingToken))
-                .flatMap(rows -> rows.size() > 0
-                        ? Uni.createFrom().<FencedDecrement>item(new FencedDecrement.Done(rows.iterator().next().getInteger("stock")))
-                        : client.preparedQuery("SELECT fence_token, stock FROM products WHERE id = $1").execute(Tuple.of(id)).map(found -> {
-                            if (found.size() == 0) {
-                                return new FencedDecrement.Fenced(-1);
-                            }
-                            Row row = found.iterator().next();
-                            long recorded = row.getLong("fence_token");
-                            return recorded != fencingToken
-                                    ? new FencedDecrement.Fenced(recorded)
-                                    : new FencedDecrement.OutOfStock(row.getInteger("stock"));
-                        }));
-    }
-
-    public Uni<Long> fenceOf(SqlClient client, long id) {
+    private Uni<Long> fenceOf(SqlClient client, long id) {
         return client.preparedQuery("SELECT fence_token FROM products WHERE id = $1").execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? -1L : rows.iterator().next().getLong(0));
     }
 
     private static Optional<Product> first(RowSet<Row> rows) {
         return rows.size() == 0 ? Optional.empty() : Optional.of(Product.from(rows.iterator().next()));
-    }
-
-    private static Optional<Integer> stockOf(RowSet<Row> rows) {
-        return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getInteger("stock"));
     }
 
     private static List<Product> all(RowSet<Row> rows) {

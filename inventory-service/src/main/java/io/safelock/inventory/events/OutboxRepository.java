@@ -22,12 +22,6 @@ public class OutboxRepository {
         this.pool = pool;
     }
 
-    /** Within the purchase transaction. */
-    public Uni<Void> insert(SqlClient client, UUID eventId, String type, String routingKey, String payload) {
-        return client.preparedQuery("INSERT INTO outbox_events (event_id, event_type, routing_key, payload) VALUES ($1, $2, $3, $4)")
-                .execute(Tuple.of(eventId, type, routingKey, payload)).replaceWithVoid();
-    }
-
     /**
      * The oldest unpublished events, locked for this transaction. SKIP LOCKED lets every replica run a
      * relay without two of them publishing the same rows at once.

@@ -1,9 +1,9 @@
 package io.safelock.inventory.service;
 
+import io.safelock.inventory.data.Sale;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.inventory.idempotency.IdempotencyClaim;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -14,13 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ConditionalUpdatePurchase implements PurchaseFlow {
 
-    private final Pool pool;
     private final ProductRepository products;
     private final PurchaseRecorder recorder;
     private final Pause pause;
 
-    ConditionalUpdatePurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause) {
-        this.pool = pool;
+    ConditionalUpdatePurchase(ProductRepository products, PurchaseRecorder recorder, Pause pause) {
         this.products = products;
         this.recorder = recorder;
         this.pause = pause;
@@ -28,16 +26,12 @@ public class ConditionalUpdatePurchase implements PurchaseFlow {
 
     @Override
     public Uni<PurchaseOutcome> purchase(PurchaseCommand command, IdempotencyClaim claim) {
-        return pause.of(command.processingDelay()).flatMap(paused -> pool.withTransaction(tx ->
-                products.decrementIfAvailable(tx, command.productId(), command.quantity()).flatMap(updated -> {
-                    if (updated.isPresent()) {
-                        var product = updated.get();
-                        return recorder.record(tx, command, product.price(), product.stock(), null, claim)
-                                .map(PurchaseOutcome.class::cast);
-                    }
-                    return products.find(tx, command.productId()).map(found -> found.isEmpty()
-                            ? new PurchaseOutcome.ProductNotFound()
-                            : new PurchaseOutcome.OutOfStock(found.get().stock()));
-                })));
+        return pause.of(command.processingDelay()).flatMap(paused -> recorder.sell(Sale.Rule.COVERED, command, null, claim))
+                .flatMap(sold -> sold.isPresent()
+                        ? Uni.createFrom().<PurchaseOutcome>item(sold.get())
+                        // refused: nothing was written; say why
+                        : products.find(command.productId()).map(found -> found.isEmpty()
+                                ? new PurchaseOutcome.ProductNotFound()
+                                : new PurchaseOutcome.OutOfStock(found.get().stock())));
     }
 }

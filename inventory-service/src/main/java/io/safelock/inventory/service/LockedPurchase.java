@@ -1,8 +1,9 @@
 package io.safelock.inventory.service;
 
 import io.safelock.inventory.data.FenceClaim;
-import io.safelock.inventory.data.FencedDecrement;
+import io.safelock.inventory.config.InventoryConfig;
 import io.safelock.inventory.data.ProductRepository;
+import io.safelock.inventory.data.Sale;
 import io.safelock.inventory.idempotency.IdempotencyClaim;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LeaseLostException;
@@ -10,47 +11,56 @@ import io.safelock.lock.LockName;
 import io.safelock.lock.LockException;
 import io.safelock.lock.quarkus.LockFailure;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The seed's steps inside a lock-common lock on {@code product:<id>}, fenced at the row:
+ * {@code POST /purchase/with-lock/{id}} (waits up to {@code lock.wait-timeout} for a busy lock, then
+ * answers 409) and {@code POST /buy/{id}} and {@code /purchase/with-lock-retry/{id}} (keep waiting up to
+ * {@code inventory.buy.max-wait}, so a crowd of buyers is served instead of turned away): the seed's
+ * steps inside a lock-common lock on {@code product:<id>}, fenced at the row:
  * <ol>
  * <li>claim the row for this lease's fencing token and read the stock: only a token greater than the
  *     row's fence may claim it (otherwise this lease is stale, or another holder has the same token:
  *     lock lost);</li>
  * <li>pause for the processing delay, check the stock read;</li>
- * <li>decrement only while the row's fence is still this token and the stock still covers the quantity
- *     (strategies without the lock may sell meanwhile), with the order and the event, in one
- *     transaction.</li>
+ * <li>sell ({@link Sale}: stock, order and event in one statement) only while the row's fence is still
+ *     this token and the stock still covers the quantity (strategies without the lock may sell meanwhile).</li>
  * </ol>
+ * With no processing delay there is nothing to wait for between the read and the write, so steps 1 and 3
+ * are one statement ({@link Sale.Rule#CLAIM}): one round trip and one commit instead of two commits.
  * With extension (the default, {@link PurchaseCommand#extendLease()}) the lease is kept alive and a loss
  * stops the work before it writes. Either way, once step 1 has run for a newer holder, this holder's
  * step 3 writes nothing: the fence refuses it, and the outcome says so ({@code fenceRefused}).
  */
-abstract class LockedPurchase implements PurchaseFlow {
+@ApplicationScoped
+public class LockedPurchase implements PurchaseFlow {
 
     private static final Logger LOG = Logger.getLogger(LockedPurchase.class);
 
-    private final Pool pool;
     private final ProductRepository products;
     private final PurchaseRecorder recorder;
     private final Pause pause;
     private final DistributedLocks locks;
+    private final Duration lockWait;
+    private final Duration buyWait;
 
-    LockedPurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks) {
-        this.pool = pool;
+    LockedPurchase(ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks, InventoryConfig config) {
         this.products = products;
         this.recorder = recorder;
         this.pause = pause;
         this.locks = locks;
+        this.lockWait = locks.settings().waitTimeout();
+        this.buyWait = config.buy().maxWait();
     }
 
     /** How long to wait for a busy lock. */
-    abstract Duration maxWait();
+    private Duration maxWait(PurchaseCommand command) {
+        return command.strategy() == Strategy.WITH_LOCK_RETRY ? buyWait : lockWait;
+    }
 
     @Override
     public Uni<PurchaseOutcome> purchase(PurchaseCommand command, IdempotencyClaim claim) {
@@ -73,8 +83,8 @@ abstract class LockedPurchase implements PurchaseFlow {
         Duration ttl = locks.settings().leaseTtl();
         AtomicReference<CompletableFuture<PurchaseOutcome>> write = new AtomicReference<>();
         Uni<PurchaseOutcome> locked = command.extendLease()
-                ? locks.withLock(name, ttl, maxWait(), guard -> steps(command, claim, guard.fencingToken(), guard::ensureHeld, write))
-                : locks.acquire(name, ttl, maxWait()).flatMap(lease -> steps(command, claim, lease.fencingToken(), () -> { }, write)
+                ? locks.withLock(name, ttl, maxWait(command), guard -> steps(command, claim, guard.fencingToken(), guard::ensureHeld, write))
+                : locks.acquire(name, ttl, maxWait(command)).flatMap(lease -> steps(command, claim, lease.fencingToken(), () -> { }, write)
                         .onTermination().call(() -> lease.release().onFailure().recoverWithNull()));
         return locked
                 .onFailure(LeaseLostException.class).recoverWithUni(lost -> {
@@ -93,6 +103,10 @@ abstract class LockedPurchase implements PurchaseFlow {
     private Uni<PurchaseOutcome> steps(PurchaseCommand command, IdempotencyClaim claim, long token, Runnable ensureHeld,
                                        AtomicReference<CompletableFuture<PurchaseOutcome>> write) {
         long id = command.productId();
+        if (command.processingDelay().isZero()) {
+            ensureHeld.run();
+            return sell(Sale.Rule.CLAIM, command, claim, token, write);
+        }
         return products.claimFence(id, token).flatMap(fence -> switch (fence) {
             case FenceClaim.NotFound notFound -> Uni.createFrom().item(new PurchaseOutcome.ProductNotFound());
             case FenceClaim.Fenced fenced -> Uni.createFrom().item(fencedOut(id, fenced.presented(), fenced.recorded()));
@@ -102,17 +116,32 @@ abstract class LockedPurchase implements PurchaseFlow {
                     return Uni.createFrom().item(new PurchaseOutcome.OutOfStock(product.stock()));
                 }
                 ensureHeld.run();
-                CompletableFuture<PurchaseOutcome> started = pool.withTransaction(tx ->
-                                products.decrementFenced(tx, id, command.quantity(), token).flatMap(decrement -> switch (decrement) {
-                                    case FencedDecrement.Done done ->
-                                            recorder.record(tx, command, product.price(), done.stock(), token, claim).map(PurchaseOutcome.class::cast);
-                                    case FencedDecrement.Fenced fenced -> Uni.createFrom().item(fencedOut(id, token, fenced.recorded()));
-                                    case FencedDecrement.OutOfStock sold -> Uni.createFrom().item(new PurchaseOutcome.OutOfStock(sold.available()));
-                                }))
-                        .subscribeAsCompletionStage();
-                write.set(started);
-                return detached(started);
+                return sell(Sale.Rule.CLAIMED, command, claim, token, write);
             });
+        });
+    }
+
+    /** Starts the sale; once started it runs to its end even if the caller goes away (the fence decides it). */
+    private Uni<PurchaseOutcome> sell(Sale.Rule rule, PurchaseCommand command, IdempotencyClaim claim, long token,
+                                      AtomicReference<CompletableFuture<PurchaseOutcome>> write) {
+        CompletableFuture<PurchaseOutcome> started = recorder.sell(rule, command, token, claim)
+                .flatMap(sold -> sold.isPresent()
+                        ? Uni.createFrom().<PurchaseOutcome>item(sold.get())
+                        : refused(rule, command.productId(), token))
+                .subscribeAsCompletionStage();
+        write.set(started);
+        return detached(started);
+    }
+
+    /** The sale wrote nothing: why, from the row as it is now. */
+    private Uni<PurchaseOutcome> refused(Sale.Rule rule, long id, long token) {
+        return products.find(id).map(found -> {
+            if (found.isEmpty()) {
+                return new PurchaseOutcome.ProductNotFound();
+            }
+            long recorded = found.get().fenceToken();
+            boolean fenceAllowed = rule == Sale.Rule.CLAIM ? recorded < token : recorded == token;
+            return fenceAllowed ? new PurchaseOutcome.OutOfStock(found.get().stock()) : fencedOut(id, token, recorded);
         });
     }
 

@@ -26,12 +26,12 @@ public class PurchaseService {
     private final PurchaseMetrics metrics;
     private final OutboxRelay relay;
 
-    PurchaseService(UnlockedPurchase unlocked, LockedPurchaseWithTimeout locked, LockedPurchaseWithRetry retrying,
+    PurchaseService(UnlockedPurchase unlocked, LockedPurchase locked,
                     ConditionalUpdatePurchase conditional, RowLockPurchase rowLock, IdempotentExecution idempotency,
                     Replies replies, PurchaseMetrics metrics, OutboxRelay relay) {
         flows.put(Strategy.WITHOUT_LOCK, unlocked);
         flows.put(Strategy.WITH_LOCK, locked);
-        flows.put(Strategy.WITH_LOCK_RETRY, retrying);
+        flows.put(Strategy.WITH_LOCK_RETRY, locked);
         flows.put(Strategy.CONDITIONAL_UPDATE, conditional);
         flows.put(Strategy.SELECT_FOR_UPDATE, rowLock);
         this.idempotency = idempotency;

@@ -1,5 +1,6 @@
 package io.safelock.inventory.service;
 
+import io.safelock.inventory.data.Sale;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.inventory.idempotency.IdempotencyClaim;
 import io.safelock.lock.DistributedLocks;
@@ -49,9 +50,9 @@ public class RowLockPurchase implements PurchaseFlow {
                                 if (product.stock() < command.quantity()) {
                                     return Uni.createFrom().<PurchaseOutcome>item(new PurchaseOutcome.OutOfStock(product.stock()));
                                 }
-                                return products.decrement(tx, command.productId(), command.quantity())
-                                        .flatMap(stock -> recorder.record(tx, command, product.price(), stock.orElseThrow(), null, claim))
-                                        .map(PurchaseOutcome.class::cast);
+                                // the row is locked by this transaction and was checked: the sale needs no condition of its own
+                                return recorder.sell(tx, Sale.Rule.UNCONDITIONAL, command, null, claim)
+                                        .map(sold -> (PurchaseOutcome) sold.orElseThrow());
                             });
                         }))
                 .onFailure(SqlErrors::isLockTimeout).recoverWithItem(timeout -> new PurchaseOutcome.LockFailed(LockFailure.of(

@@ -1,9 +1,9 @@
 package io.safelock.inventory.service;
 
+import io.safelock.inventory.data.Sale;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.inventory.idempotency.IdempotencyClaim;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -13,13 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class UnlockedPurchase implements PurchaseFlow {
 
-    private final Pool pool;
     private final ProductRepository products;
     private final PurchaseRecorder recorder;
     private final Pause pause;
 
-    UnlockedPurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause) {
-        this.pool = pool;
+    UnlockedPurchase(ProductRepository products, PurchaseRecorder recorder, Pause pause) {
         this.products = products;
         this.recorder = recorder;
         this.pause = pause;
@@ -36,8 +34,9 @@ public class UnlockedPurchase implements PurchaseFlow {
                 if (product.stock() < command.quantity()) {
                     return Uni.createFrom().item(new PurchaseOutcome.OutOfStock(product.stock()));
                 }
-                return pool.withTransaction(tx -> products.decrement(tx, command.productId(), command.quantity())
-                        .flatMap(stock -> recorder.record(tx, command, product.price(), stock.orElseThrow(), null, claim)));
+                // writes whatever the stale read decided: that is the race this route shows
+                return recorder.sell(Sale.Rule.UNCONDITIONAL, command, null, claim).map(sold -> sold.<PurchaseOutcome>map(p -> p)
+                        .orElseGet(PurchaseOutcome.ProductNotFound::new));
             });
         });
     }
