@@ -1,7 +1,17 @@
--- /purchase/conditional-update: decrement only while stock covers it, order and event, one transaction.
+-- /purchase/conditional-update as inventory-service sends it: the sale only while the stock covers it, one statement.
 \set id random(:first, :last)
-BEGIN;
-UPDATE products SET stock = stock - 1, updated_at = now() WHERE id = :id AND stock >= 1 RETURNING id, name, stock, price, fence_token, updated_at;
-INSERT INTO orders (product_id, quantity, unit_price, strategy, remaining_stock, fencing_token, idempotency_key) VALUES (:id, 1, 10.00, 'conditional-update', 1, NULL, NULL) RETURNING id;
-INSERT INTO outbox_events (event_id, event_type, routing_key, payload) VALUES (gen_random_uuid(), 'inventory.purchased', 'inventory.purchased', '{"eventId":"00000000-0000-0000-0000-000000000000","type":"inventory.purchased","productId":1,"quantity":1,"orderId":1,"remainingStock":1,"strategy":"with-lock","occurredAt":"2026-11-29T00:00:00Z"}');
-END;
+WITH sold AS (
+    UPDATE products SET stock = stock - 1, updated_at = now()
+    WHERE id = :id AND stock >= 1
+    RETURNING id, stock, price),
+placed AS (
+    INSERT INTO orders (product_id, quantity, unit_price, strategy, remaining_stock, fencing_token, idempotency_key)
+    SELECT id, 1, price, 'conditional-update', stock, NULL::bigint, NULL FROM sold
+    RETURNING id, product_id, remaining_stock, gen_random_uuid() AS event_id),
+announced AS (
+    INSERT INTO outbox_events (event_id, event_type, routing_key, payload)
+    SELECT event_id, 'inventory.purchased', 'inventory.purchased', json_build_object('eventId', event_id, 'type', 'inventory.purchased'::text, 'productId', product_id,
+        'quantity', 1::int, 'orderId', id, 'remainingStock', remaining_stock, 'strategy', 'conditional-update'::text,
+        'occurredAt', '2026-11-30T00:00:00Z'::text)::text
+    FROM placed)
+SELECT id, remaining_stock FROM placed;

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Everything a purchase writes, as <b>one SQL statement</b>: the stock change on the product row, the
@@ -26,7 +25,12 @@ public class Sale {
 
     public static final String EVENT_TYPE = "inventory.purchased";
 
-    /** Which stock change the sale may make; each strategy's guarantee lives in its condition. */
+    /**
+     * Which stock change the sale may make; each strategy's guarantee lives in its condition. Parameters:
+     * $1 product, $2 quantity, $3 fencing token (or null), $4 strategy, $5 idempotency key (or null),
+     * $6 event type, $7 routing key, $8 when (ISO-8601 instant). {@code load/pgbench/*.sql} run these statements as they are
+     * ({@code PgbenchScriptsTest} keeps them equal).
+     */
     public enum Rule {
         /** Whatever the caller decided: without-lock (it checked a read that may be stale) and select-for-update (the row is locked). */
         UNCONDITIONAL("", "TRUE"),
@@ -42,6 +46,11 @@ public class Sale {
 
         private final String sql;
 
+        /** The statement as sent, with its $n parameters. */
+        public String sql() {
+            return sql;
+        }
+
         Rule(String alsoSet, String condition) {
             this.sql = """
                     WITH sold AS (
@@ -51,12 +60,12 @@ public class Sale {
                     placed AS (
                         INSERT INTO orders (product_id, quantity, unit_price, strategy, remaining_stock, fencing_token, idempotency_key)
                         SELECT id, $2, price, $4, stock, $3, $5 FROM sold
-                        RETURNING id, product_id, remaining_stock),
+                        RETURNING id, product_id, remaining_stock, gen_random_uuid() AS event_id),
                     announced AS (
                         INSERT INTO outbox_events (event_id, event_type, routing_key, payload)
-                        SELECT $6::uuid, $7::text, $8::text, json_build_object('eventId', $6::uuid, 'type', $7::text, 'productId', product_id,
+                        SELECT event_id, $6, $7, json_build_object('eventId', event_id, 'type', $6::text, 'productId', product_id,
                             'quantity', $2::int, 'orderId', id, 'remainingStock', remaining_stock, 'strategy', $4::text,
-                            'occurredAt', $9::text)::text
+                            'occurredAt', $8::text)::text
                         FROM placed)
                     SELECT id, remaining_stock FROM placed""".formatted(alsoSet, condition);
         }
@@ -74,8 +83,8 @@ public class Sale {
     public Uni<Optional<Sold>> sell(SqlClient client, Rule rule, long productId, int quantity, String strategy, Long fencingToken,
                                     String idempotencyKey, String routingKey) {
         return client.preparedQuery(rule.sql)
-                .execute(Tuple.from(new Object[] {productId, quantity, fencingToken, strategy, idempotencyKey, UUID.randomUUID(), EVENT_TYPE,
-                        routingKey, Instant.now().toString()}))
+                .execute(Tuple.from(new Object[] {productId, quantity, fencingToken, strategy, idempotencyKey, EVENT_TYPE, routingKey,
+                        Instant.now().toString()}))
                 .map(rows -> rows.size() == 0 ? Optional.empty()
                         : Optional.of(new Sold(rows.iterator().next().getLong(0), rows.iterator().next().getInteger(1))));
     }
