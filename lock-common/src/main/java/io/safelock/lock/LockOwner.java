@@ -7,15 +7,25 @@ package io.safelock.lock;
 public record LockOwner(String service, String replica, String host, String label) {
 
     /**
-     * This process: service from {@code LOCK_OWNER_SERVICE} or the system property
-     * {@code quarkus.application.name}, replica from {@code HOSTNAME} (the pod name in Kubernetes) or the
-     * process id, host from the local host name.
+     * This process: service from {@code LOCK_OWNER_SERVICE}, else the name given to
+     * {@link #nameThisService} (the Quarkus integration passes {@code quarkus.application.name}), else the
+     * system property {@code quarkus.application.name}; replica from {@code HOSTNAME} (the pod name in
+     * Kubernetes) or the process id, host from the local host name.
      */
     public static LockOwner thisProcess(String label) {
-        return new LockOwner(PROCESS.service, PROCESS.replica, PROCESS.host, label == null ? "" : label);
+        LockOwner process = PROCESS;
+        return new LockOwner(process.service, process.replica, process.host, label == null ? "" : label);
     }
 
-    private static final LockOwner PROCESS = detect();
+    private static volatile LockOwner PROCESS = detect();
+
+    /** Names the service this process runs, unless {@code LOCK_OWNER_SERVICE} says otherwise. */
+    public static void nameThisService(String service) {
+        if (service != null && !service.isBlank() && firstOf(System.getenv("LOCK_OWNER_SERVICE")).isEmpty()) {
+            LockOwner detected = PROCESS;
+            PROCESS = new LockOwner(service, detected.replica, detected.host, "");
+        }
+    }
 
     private static LockOwner detect() {
         String service = firstOf(System.getenv("LOCK_OWNER_SERVICE"), System.getProperty("quarkus.application.name"), "unknown");

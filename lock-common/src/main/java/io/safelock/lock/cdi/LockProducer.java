@@ -1,5 +1,7 @@
 package io.safelock.lock.cdi;
 
+import io.safelock.lock.LockOwner;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.safelock.lock.BlockingLocks;
@@ -41,7 +43,10 @@ public class LockProducer {
     @Produces
     @Singleton
     @Startup
-    DistributedLocks distributedLocks(Vertx vertx, LockConfig config, LockMetrics metrics) {
+    DistributedLocks distributedLocks(Vertx vertx, LockConfig config, LockMetrics metrics,
+                                      @ConfigProperty(name = "quarkus.application.name") java.util.Optional<String> application) {
+        // who holds a lock, as inspect and the lock event lines show it
+        application.ifPresent(LockOwner::nameThisService);
         return DistributedLocks.create(vertx, config.toSettings(), metrics);
     }
 

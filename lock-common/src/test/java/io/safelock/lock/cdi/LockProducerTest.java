@@ -38,6 +38,8 @@ class LockProducerTest {
         assertThat(available).isTrue();
         Lease lease = blocking.tryAcquire(LockName.of("quarkus", "1"), Duration.ofSeconds(5));
         assertThat(lease.fencingToken()).isPositive();
+        assertThat(blocking.inspect(LockName.of("quarkus", "1")).owner().service())
+                .as("the holder's service is the application's name").isEqualTo("lock-owner-check");
         blocking.release(lease);
     }
 
