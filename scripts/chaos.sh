@@ -22,7 +22,8 @@ if [ $skip_build -eq 0 ]; then
   echo "[chaos] building the services and the suite (./mvnw package -DskipTests)"
   ./mvnw -B -q -ntp -DskipTests package -pl chaos -am
 fi
-# The suite needs only a JDK, the classes of these modules and the demo's runtime libraries (Jackson, copied to
-# demo/target/lib by the build); the services run from their packaged jars.
+# The suite needs only a JDK, the classes of these modules (lock-test-support: RabbitMqServer, ServiceProcess,
+# Processes, FreePorts) and the demo's runtime libraries (Jackson, copied to demo/target/lib by the build); the
+# services run from their packaged jars.
 exec java -Xmx512m -Dsafelock.root="$PWD" -cp "chaos/target/classes:demo/target/classes:demo/target/lib/*:lock-test-support/target/classes" \
   io.safelock.chaos.ChaosMain ${args[@]+"${args[@]}"}

@@ -13,11 +13,14 @@ cd "$(dirname "$0")/.."
 source scripts/lib/java.sh
 
 demo_classes=demo/target/classes
-# the demo's classes and its one dependency (Jackson), copied to demo/target/lib by the build
-demo_classpath="$demo_classes:demo/target/lib/*"
+# the demo's classes, its one library (Jackson, copied to demo/target/lib by the build) and lock-test-support's
+# classes (how replicas and servers are started: ServiceProcess, Processes)
+demo_classpath="$demo_classes:demo/target/lib/*:lock-test-support/target/classes"
 demo() { java -cp "$demo_classpath" io.safelock.demo.DemoMain "$@"; }
 build_demo_classes() {
-  [ -f "$demo_classes/io/safelock/demo/DemoMain.class" ] && compgen -G "demo/target/lib/jackson-databind-*.jar" >/dev/null || ./mvnw -B -q -ntp -pl demo -am -DskipTests compile
+  [ -f "$demo_classes/io/safelock/demo/DemoMain.class" ] && compgen -G "demo/target/lib/jackson-databind-*.jar" >/dev/null \
+    && [ -f lock-test-support/target/classes/io/safelock/testsupport/ServiceProcess.class ] \
+    || ./mvnw -B -q -ntp -pl demo -am -DskipTests compile
 }
 
 command=run

@@ -14,6 +14,6 @@ scripts/ensure-infra.sh fonts
 
 lib=demo/target/picture-lib
 if ! ls "$lib"/jfreechart-*.jar >/dev/null 2>&1 || [ ! -f demo/target/classes/io/safelock/demo/monitoring/PanelPicture.class ]; then
-  ./mvnw -B -q -ntp -pl demo compile   # compiles the demo and copies JFreeChart to demo/target/picture-lib
+  ./mvnw -B -q -ntp -pl demo -am compile   # compiles the demo and copies JFreeChart to demo/target/picture-lib
 fi
 exec java -Djava.awt.headless=true -cp "demo/target/classes:demo/target/lib/*:$lib/*" io.safelock.demo.monitoring.PanelPicture "$@"

@@ -1,6 +1,6 @@
 package io.safelock.bench;
 
-import io.safelock.lock.redis.LockScripts;
+import io.safelock.lock.internal.redis.LockScripts;
 import io.safelock.lock.redis.LuaScript;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;

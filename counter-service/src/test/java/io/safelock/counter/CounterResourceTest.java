@@ -11,9 +11,12 @@ import static org.hamcrest.Matchers.startsWith;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.safelock.counter.service.LockedUpdate;
 import io.safelock.counter.store.CounterStore;
 import io.safelock.counter.store.Keys;
 import io.safelock.counter.store.ScriptRunner;
+import io.safelock.lock.DistributedLocks;
+import io.safelock.lock.Lease;
 import io.safelock.testsupport.http.AdminToken;
 import io.vertx.mutiny.redis.client.Command;
 import jakarta.inject.Inject;
@@ -35,6 +38,8 @@ class CounterResourceTest {
     ScriptRunner redis;
     @Inject
     Keys keys;
+    @Inject
+    DistributedLocks locks;
 
     static String unique(String what) {
         return what + "-" + UUID.randomUUID();
@@ -91,6 +96,29 @@ class CounterResourceTest {
         given().auth().oauth2(AdminToken.TOKEN).post("/counters/{name}/reset", name).then().statusCode(200).body("value", equalTo(0));
         given().get("/counters/{name}", name).then().body("value", equalTo(0));
         // the reset raised the fence to its own token: the next locked write must still go through
+        increment(name, "{\"mode\": \"locked\"}").then().statusCode(200).body("value", equalTo(1));
+    }
+
+    /**
+     * A counter whose lock another holder keeps: the locked update waits {@code lock.wait-timeout} (5 s, with
+     * lock-common's backoff) once, then answers the shared 409 {@code lock_timeout}; nothing is written.
+     */
+    @Test
+    void aBusyLockAfterTheWaitIs409LockTimeoutAfterOneWait() {
+        String name = unique("busy");
+        Duration wait = Duration.ofSeconds(10);
+        Lease other = locks.acquire(LockedUpdate.lockName(name), Duration.ofSeconds(30), wait).await().atMost(wait);
+        try {
+            long started = System.nanoTime();
+            increment(name, "{\"mode\": \"locked\"}").then().statusCode(409).header("Retry-After", "1")
+                    .body("reason", equalTo("lock_timeout")).body("lock", equalTo("counter:" + name))
+                    .body("waited_ms", org.hamcrest.Matchers.greaterThanOrEqualTo(5000));
+            // one wait of lock.wait-timeout, not several in a row
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(9));
+        } finally {
+            other.release().await().atMost(wait);
+        }
+        given().get("/counters/{name}", name).then().body("value", equalTo(0));
         increment(name, "{\"mode\": \"locked\"}").then().statusCode(200).body("value", equalTo(1));
     }
 

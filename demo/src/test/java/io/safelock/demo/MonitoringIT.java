@@ -9,11 +9,11 @@ import io.safelock.demo.local.AdminToken;
 import io.safelock.demo.local.DemoCluster;
 import io.safelock.demo.local.LockNodes;
 import io.safelock.demo.local.Monitoring;
-import io.safelock.demo.local.Ports;
 import io.safelock.demo.local.Replicas;
 import io.safelock.demo.monitoring.PrometheusApi;
 import io.safelock.demo.monitoring.PrometheusApi.Series;
 import io.safelock.demo.story.Story;
+import io.safelock.testsupport.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,12 +88,15 @@ class MonitoringIT {
         counter.put("COUNTER_RABBITMQ_COMMANDS_QUEUE", "monitoring-it.commands." + RUN);
         counter.put("COUNTER_RABBITMQ_UPDATED_EXCHANGE", "monitoring-it.updated." + RUN);
         counter.put("COUNTER_RABBITMQ_DURABLE_QUEUE_EXPIRES", "5m");
-        plan = new DemoPlan(ROOT, ROOT.resolve("demo/target/monitoring-it-" + RUN), SeedScenarioAcrossReplicasIT.freePorts(DemoPlan.LOCK_NODES),
-                List.of(Ports.free(), Ports.free()), List.of(Ports.free()), inventory, counter);
+        // lock nodes, two inventory replicas, one counter replica, Prometheus
+        List<Integer> ports = FreePorts.distinct(DemoPlan.LOCK_NODES + 4);
+        int n = DemoPlan.LOCK_NODES;
+        plan = new DemoPlan(ROOT, ROOT.resolve("demo/target/monitoring-it-" + RUN), ports.subList(0, n),
+                ports.subList(n, n + 2), ports.subList(n + 2, n + 3), inventory, counter);
         cluster = new DemoCluster(plan, line -> System.out.println("[it] " + line));
         Runtime.getRuntime().addShutdownHook(new Thread(MonitoringIT::stopEverything));
         cluster.up();
-        int port = Ports.free();
+        int port = ports.get(n + 3);
         new Monitoring(plan, INTERVAL, line -> System.out.println("[it] " + line)).startPrometheus(port);
         prometheus = new PrometheusApi("http://127.0.0.1:" + port);
         storyStart = System.currentTimeMillis() / 1000.0;

@@ -9,9 +9,9 @@ import io.safelock.demo.local.Ports;
 import io.safelock.demo.local.ProcessRecord;
 import io.safelock.demo.story.Purchases;
 import io.safelock.demo.story.SeedScenario;
+import io.safelock.testsupport.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ class SeedScenarioAcrossReplicasIT {
     @BeforeAll
     static void startReplicasTheWayTheDemoDoes() {
         shared = new SharedServers("inventory_demo_it_" + RUN, "demo-it.inventory." + RUN);
-        plan = new DemoPlan(ROOT, ROOT.resolve("demo/target/demo-it-" + RUN), freePorts(DemoPlan.LOCK_NODES), inventoryPorts(),
+        plan = new DemoPlan(ROOT, ROOT.resolve("demo/target/demo-it-" + RUN), FreePorts.distinct(DemoPlan.LOCK_NODES), inventoryPorts(),
                 List.of(), inventorySettings(), Map.of());
         cluster = new DemoCluster(plan, line -> System.out.println("[it] " + line));
         cleanupOnCrash = new Thread(() -> {
@@ -65,19 +65,9 @@ class SeedScenarioAcrossReplicasIT {
 
     /** Port 3000 when it is free, so the seed clients can run unchanged; otherwise (a demo runs) free ports. */
     static List<Integer> inventoryPorts() {
-        int first = Ports.inUse(DemoPlan.FIRST_INVENTORY_PORT) ? Ports.free() : DemoPlan.FIRST_INVENTORY_PORT;
-        return List.of(first, Ports.free());
-    }
-
-    static List<Integer> freePorts(int count) {
-        List<Integer> ports = new ArrayList<>();
-        while (ports.size() < count) {
-            int port = Ports.free();
-            if (!ports.contains(port)) {
-                ports.add(port);
-            }
-        }
-        return ports;
+        List<Integer> free = FreePorts.distinct(2);
+        int first = Ports.inUse(DemoPlan.FIRST_INVENTORY_PORT) ? free.get(0) : DemoPlan.FIRST_INVENTORY_PORT;
+        return List.of(first, free.get(1));
     }
 
     static Map<String, String> inventorySettings() {

@@ -7,6 +7,7 @@ import io.safelock.demo.local.Detached;
 import io.safelock.demo.local.LockNodes;
 import io.safelock.demo.local.Ports;
 import io.safelock.demo.local.ProcessRecord;
+import io.safelock.testsupport.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -382,7 +383,7 @@ public final class LoadMain {
             while (http.get("http://127.0.0.1:" + port + "/health").status() != 200) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("naive reference on :" + port + " did not start:\n"
-                            + Detached.tail(runDir.resolve("logs/naive-" + port + ".log"), 20));
+                            + Processes.tail(runDir.resolve("logs/naive-" + port + ".log"), 20));
                 }
                 ProcessRecordSleep.sleep(100);
             }

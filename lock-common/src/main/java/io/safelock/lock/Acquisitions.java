@@ -1,6 +1,7 @@
 package io.safelock.lock;
 
 import io.safelock.lock.config.LockSettings;
+import io.safelock.lock.internal.ReleaseSignals;
 import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
 import io.safelock.lock.metrics.LockMetrics.Outcome;

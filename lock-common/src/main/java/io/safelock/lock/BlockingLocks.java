@@ -1,5 +1,6 @@
 package io.safelock.lock;
 
+import io.safelock.lock.internal.LeaseKeeper;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.safelock.lock;
 
+import io.safelock.lock.internal.Extendable;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;

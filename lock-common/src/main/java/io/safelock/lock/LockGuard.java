@@ -1,5 +1,7 @@
 package io.safelock.lock;
 
+import io.safelock.lock.internal.WorkGuard;
+
 /**
  * Handed to the work inside {@code withLock}: the lease, its fencing token, and news of its loss. The
  * lease is extended in the background while the work runs; if an extension is refused or the validity

@@ -1,9 +1,9 @@
 package io.safelock.lock;
 
 import io.safelock.lock.config.LockSettings;
-import io.safelock.lock.redis.LockScripts;
+import io.safelock.lock.internal.redis.LockScripts;
 import io.safelock.lock.redis.LuaScript;
-import io.safelock.lock.redis.RedisNode;
+import io.safelock.lock.internal.redis.RedisNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.safelock.lock.config.LockSettings;
-import io.safelock.lock.redis.RedisNode;
+import io.safelock.lock.internal.redis.RedisNode;
 import io.safelock.testsupport.RedisNodes;
 import io.safelock.testsupport.RedisNodesExtension;
 import io.vertx.mutiny.core.Vertx;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Free loopback ports for the servers and services tests start. */
 public final class FreePorts {
@@ -19,5 +21,17 @@ public final class FreePorts {
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
         }
+    }
+
+    /** {@code count} different ports nothing listens on right now. */
+    public static List<Integer> distinct(int count) {
+        List<Integer> ports = new ArrayList<>();
+        while (ports.size() < count) {
+            int port = one();
+            if (!ports.contains(port)) {
+                ports.add(port);
+            }
+        }
+        return ports;
     }
 }

@@ -2,6 +2,7 @@ package io.safelock.chaos.cluster;
 
 import io.safelock.demo.local.LockNodes;
 import io.safelock.demo.local.Ports;
+import io.safelock.testsupport.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
@@ -83,7 +84,7 @@ public final class ClockShift {
     /** Null when a redis-server under the library answers and its TIME follows a jump written while it runs. */
     private String probe(Path offsetFile) {
         reset(offsetFile);
-        int port = Ports.free();
+        int port = FreePorts.one();
         ProcessBuilder builder = new ProcessBuilder(LockNodes.redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment(offsetFile));
@@ -96,7 +97,7 @@ public final class ClockShift {
         try {
             boolean up = false;
             for (int i = 0; i < 50 && !up; i++) {
-                up = Cluster.answersPing("127.0.0.1", port);
+                up = Ports.answersPing("127.0.0.1", port);
                 if (!up) {
                     Shell.sleep(100);
                 }

@@ -2,12 +2,11 @@ package io.safelock.chaos.cluster;
 
 import io.safelock.demo.local.LockNodes;
 import io.safelock.demo.local.Ports;
+import io.safelock.testsupport.FreePorts;
 import io.safelock.testsupport.RabbitMqServer;
+import io.safelock.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,13 +113,13 @@ public final class Cluster implements AutoCloseable {
         List<String> listen = network == null ? List.of("127.0.0.1") : List.of("127.0.0.1", Network.rootAddress());
 
         brokerStart = CompletableFuture.supplyAsync(RabbitMqServer::start);
-        postgres = Postgres.create(spec.runDir(), Ports.free(), listen);
+        postgres = Postgres.create(spec.runDir(), FreePorts.one(), listen);
         postgres.process().launch();
-        int counterRedisPort = Ports.free();
+        int counterRedisPort = FreePorts.one();
         List<String> redisCommand = new ArrayList<>(List.of(LockNodes.redisServer(), "--port", Integer.toString(counterRedisPort),
                 "--save", "", "--appendonly", "no", "--protected-mode", "no", "--bind"));
         redisCommand.addAll(listen);
-        counterRedis = new Managed("counter-redis", Host.loopback("counter-redis"), redisCommand, Map.of(), spec.runDir(), spec.runDir(), () -> answersPing("127.0.0.1", counterRedisPort),
+        counterRedis = new Managed("counter-redis", Host.loopback("counter-redis"), redisCommand, Map.of(), spec.runDir(), spec.runDir(), () -> Ports.answersPing("127.0.0.1", counterRedisPort),
                 Duration.ofSeconds(20));
         counterRedis.launch();
         for (int i = 1; i <= spec.lockNodes(); i++) {
@@ -185,7 +184,7 @@ public final class Cluster implements AutoCloseable {
     private LockNode lockNode(int index) {
         String name = "node-" + index;
         Host host = network == null ? Host.loopback(name) : network.add(name, 10 + index);
-        int port = network == null ? Ports.free() : LOCK_PORT;
+        int port = network == null ? FreePorts.one() : LOCK_PORT;
         Path dir = spec.runDir().resolve(name);
         Path clock = dir.resolve("clock-offset");
         try {
@@ -203,52 +202,27 @@ public final class Cluster implements AutoCloseable {
                 "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
                 "--protected-mode", "no");
         Managed process = new Managed(name, host, command, env, dir, spec.runDir(),
-                () -> answersPing(host.address(), port), Duration.ofSeconds(20));
+                () -> Ports.answersPing(host.address(), port), Duration.ofSeconds(20));
         process.launch();
         return new LockNode(process, host.address(), port, clock);
     }
 
     private Replica replica(String module, String name, int octet, Map<String, String> env, String portVariable) {
         Host host = network == null ? Host.loopback(name) : network.add(name, octet);
-        int port = network == null ? Ports.free() : SERVICE_PORT;
+        int port = network == null ? FreePorts.one() : SERVICE_PORT;
         env.put(portVariable, Integer.toString(port));
         Path moduleDir = spec.root().resolve(module);
-        Path jar = moduleDir.resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " not found: ./mvnw -B -DskipTests package -pl inventory-service,counter-service -am");
-        }
-        String url = "http://" + host.address() + ":" + port;
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx200m",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dsafelock.chaos.run-dir=" + spec.runDir(),
+        // the replica's command line as every launcher builds it; Managed runs it in the host's namespace and restarts it
+        ServiceProcess.Launch launch = ServiceProcess.of(name, moduleDir.resolve("target/quarkus-app/quarkus-run.jar"), port)
+                .address(host.address())
+                .jvmOptions("-Xmx200m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                .systemProperty("safelock.chaos.run-dir", spec.runDir().toString())
                 // each lease granted and ended, with its fencing token: the nemesis reads which replica holds what
-                "-Dquarkus.log.category.\"io.safelock.lock.DistributedLocks\".level=DEBUG", "-jar", jar.toString());
-        Managed process = new Managed(name, host, command, env, moduleDir, spec.runDir(), () -> httpOk(url + "/q/health/ready"),
+                .systemProperty("quarkus.log.category.\"io.safelock.lock.DistributedLocks\".level", "DEBUG");
+        String url = launch.baseUrl();
+        Managed process = new Managed(name, host, launch.command(), env, moduleDir, spec.runDir(), () -> ServiceProcess.isReady(url),
                 Duration.ofSeconds(180));
         return new Replica(process, url);
-    }
-
-    static boolean answersPing(String address, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, port), 300);
-            socket.setSoTimeout(1_000);
-            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            byte[] buffer = new byte[64];
-            int read = socket.getInputStream().read(buffer);
-            return read > 0 && new String(buffer, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
-        } catch (IOException no) {
-            return false;
-        }
-    }
-
-    private static boolean httpOk(String url) {
-        try {
-            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2_000);
-            return connection.getResponseCode() == 200;
-        } catch (IOException notYet) {
-            return false;
-        }
     }
 
     private final Map<String, Duration> clockOffsets = new java.util.concurrent.ConcurrentHashMap<>();

@@ -2,6 +2,7 @@ package io.safelock.chaos.cluster;
 
 import io.safelock.demo.local.Detached;
 import io.safelock.demo.local.ProcessRecord;
+import io.safelock.testsupport.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,10 +74,10 @@ public final class Managed {
         long deadline = System.nanoTime() + readyTimeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!isRunning()) {
-                throw new IllegalStateException(name + " exited during start-up:\n" + Detached.tail(log(), 30));
+                throw new IllegalStateException(name + " exited during start-up:\n" + Processes.tail(log(), 30));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " not ready within " + readyTimeout.toSeconds() + " s:\n" + Detached.tail(log(), 30));
+                throw new IllegalStateException(name + " not ready within " + readyTimeout.toSeconds() + " s:\n" + Processes.tail(log(), 30));
             }
             Shell.sleep(100);
         }
@@ -104,14 +105,14 @@ public final class Managed {
     /** SIGSTOP: the process keeps its sockets but does nothing, as in a long GC pause. */
     public synchronized void pause() {
         if (isRunning() && !paused) {
-            Shell.signal(record.pid(), "STOP");
+            Processes.signal(record.pid(), "STOP");
             paused = true;
         }
     }
 
     public synchronized void resume() {
         if (isRunning() && paused) {
-            Shell.signal(record.pid(), "CONT");
+            Processes.signal(record.pid(), "CONT");
             paused = false;
         }
     }
@@ -128,7 +129,7 @@ public final class Managed {
             return;
         }
         if (paused) {
-            Shell.signal(current.pid(), "CONT");
+            Processes.signal(current.pid(), "CONT");
             paused = false;
         }
         current.stop(Duration.ofSeconds(15));

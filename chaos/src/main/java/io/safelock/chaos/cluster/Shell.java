@@ -39,11 +39,6 @@ public final class Shell {
         }
     }
 
-    /** Sends a signal to one process by PID ({@code STOP}, {@code CONT}, {@code KILL}). */
-    public static void signal(long pid, String signal) {
-        run(List.of("kill", "-" + signal, Long.toString(pid)));
-    }
-
     /** Sends a signal to a whole process group (a server started in its own session, group id = its PID). */
     public static void signalGroup(long pgid, String signal) {
         attempt(List.of("kill", "-" + signal, "--", "-" + pgid));

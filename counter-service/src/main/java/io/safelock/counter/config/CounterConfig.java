@@ -24,8 +24,6 @@ public interface CounterConfig {
     @WithDefault("0ms")
     Duration thinkTime();
 
-    Locked locked();
-
     Queue queue();
 
     Limits limits();
@@ -33,12 +31,6 @@ public interface CounterConfig {
     Experiments experiments();
 
     Rabbit rabbitmq();
-
-    interface Locked {
-        /** How many times a {@code locked} update tries to get the lock (each waiting up to {@code lock.wait-timeout}) before answering 503. */
-        @WithDefault("3")
-        int maxAttempts();
-    }
 
     interface Queue {
         /** Consumer loops per replica; each drains one counter at a time. 0 disables consuming in this replica. */

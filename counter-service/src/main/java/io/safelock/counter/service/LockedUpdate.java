@@ -1,6 +1,5 @@
 package io.safelock.counter.service;
 
-import io.safelock.counter.config.CounterConfig;
 import io.safelock.counter.config.Replica;
 import io.safelock.counter.store.CounterOverflowException;
 import io.safelock.counter.store.CounterStore;
@@ -9,8 +8,6 @@ import io.safelock.counter.store.OnceResult;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockGuard;
 import io.safelock.lock.LockName;
-import io.safelock.lock.LockWaitTimeoutException;
-import io.safelock.lock.QuorumUnavailableException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -20,7 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * The read-modify-write of {@code unsafe} mode made safe: done inside the counter's distributed lock,
  * the read claiming the counter's fence for the lease's token and the write accepted only while the fence
- * still carries it. A lock that stays busy or unreachable is retried a few times.
+ * still carries it. Waiting for a busy lock is lock-common's job ({@code lock.wait-timeout}, backoff, wake-up on
+ * release); whatever it ends with (busy after the wait, quorum unavailable, lease lost) and a write refused by the
+ * fence fail the update, answered by the services' one lock-failure contract (409 or 503) with nothing written.
  */
 @Singleton
 public class LockedUpdate {
@@ -33,13 +32,11 @@ public class LockedUpdate {
     private final DistributedLocks locks;
     private final CounterStore store;
     private final String replica;
-    private final int maxAttempts;
 
-    public LockedUpdate(DistributedLocks locks, CounterStore store, Replica replica, CounterConfig config) {
+    public LockedUpdate(DistributedLocks locks, CounterStore store, Replica replica) {
         this.locks = locks;
         this.store = store;
         this.replica = replica.name();
-        this.maxAttempts = Math.max(1, config.locked().maxAttempts());
     }
 
     public static LockName lockName(String counter) {
@@ -51,7 +48,7 @@ public class LockedUpdate {
      * fence still carries this lease's token; the value after the write.
      */
     public Uni<UpdateResult> increment(String counter, long by, int thinkTimeMs) {
-        return underLock(counter, 1, guard -> store.claimAndGet(counter, guard.fencingToken()).flatMap(claim -> switch (claim) {
+        return underLock(counter, guard -> store.claimAndGet(counter, guard.fencingToken()).flatMap(claim -> switch (claim) {
             case FenceClaim.Refused refused -> Uni.createFrom().failure(new FencedOutException(counter, guard.fencingToken(), refused.recorded()));
             case FenceClaim.Claimed claimed -> {
                 long current = claimed.value();
@@ -73,11 +70,11 @@ public class LockedUpdate {
 
     /**
      * Sets the counter to 0 under its lock, claiming the fence for this lease's token in the same step:
-     * refused (nothing written, tried again with a new lease) if a holder with this token or a later one
+     * refused (nothing written) if a holder with this token or a later one
      * has claimed the counter, so the fence never falls and no earlier holder can write afterwards.
      */
     public Uni<UpdateResult> reset(String counter) {
-        return underLock(counter, 1, guard -> store.reset(counter, guard.fencingToken()).map(claim -> switch (claim) {
+        return underLock(counter, guard -> store.reset(counter, guard.fencingToken()).map(claim -> switch (claim) {
             case FenceClaim.Refused refused -> throw new FencedOutException(counter, guard.fencingToken(), refused.recorded());
             case FenceClaim.Claimed claimed -> new UpdateResult(counter, 0, "reset", replica, guard.fencingToken());
         }));
@@ -88,7 +85,7 @@ public class LockedUpdate {
      * step as the increment: the way commands from the broker are applied exactly once.
      */
     public Uni<OnceResult> applyOnce(String counter, long by, String markerKey, Duration markerTtl) {
-        return underLock(counter, 1, guard -> {
+        return underLock(counter, guard -> {
             LOG.debugf("[%s] in critical section of %s: applying %s (fencing token %d)", replica, counter, markerKey, guard.fencingToken());
             return store.applyOnce(counter, by, guard.fencingToken(), markerKey, markerTtl, replica).map(result -> {
                 if (result.outcome() == OnceResult.Outcome.FENCED) {
@@ -99,33 +96,16 @@ public class LockedUpdate {
         });
     }
 
-    private <T> Uni<T> underLock(String counter, int attempt, Function<LockGuard, Uni<T>> work) {
+    private <T> Uni<T> underLock(String counter, Function<LockGuard, Uni<T>> work) {
         LockName name = lockName(counter);
         long started = System.nanoTime();
-        LOG.debugf("[%s] acquiring lock %s (attempt %d of %d)", replica, name, attempt, maxAttempts);
-        Uni<T> locked = locks.withLock(name, guard -> {
+        LOG.debugf("[%s] acquiring lock %s", replica, name);
+        return locks.withLock(name, guard -> {
             LOG.debugf("[%s] acquired lock %s (fencing token %d) after %d ms", replica, name, guard.fencingToken(),
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
             return work.apply(guard).invoke(done -> LOG.debugf("[%s] releasing lock %s (fencing token %d)",
                     replica, name, guard.fencingToken()));
-        });
-        return locked.onFailure(LockedUpdate::retryable).recoverWithUni(failure -> {
-            if (attempt >= maxAttempts) {
-                LOG.infof("[%s] giving up on lock %s after %d attempts: %s", replica, name, attempt, failure.getMessage());
-                return Uni.createFrom().failure(failure);
-            }
-            LOG.debugf("[%s] failed to acquire lock %s (%s) — retrying", replica, name, failure.getMessage());
-            return underLock(counter, attempt + 1, work);
-        });
-    }
-
-    /**
-     * Busy, unreachable and fenced-out attempts wrote nothing, so trying again cannot double an increment.
-     * A lease lost mid-work is not retried: the write may or may not have landed.
-     */
-    private static boolean retryable(Throwable failure) {
-        return failure instanceof LockWaitTimeoutException || failure instanceof QuorumUnavailableException
-                || failure instanceof FencedOutException;
+        }).onFailure().invoke(failure -> LOG.debugf("[%s] locked update of %s failed: %s", replica, name, failure.getMessage()));
     }
 
     static long add(String counter, long current, long by) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safelock.testsupport.ServiceProcess;
 import io.safelock.testsupport.http.Http;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,13 +51,13 @@ class PausedHolderIT {
             long frozenReads = reads(frozen, counter);
             CompletableFuture<Http.Result> stale = increment(0, counter);
             awaitRead(frozen, counter, frozenReads);
-            signal(frozen, "STOP");
+            frozen.pause();
             try {
                 // waits for the frozen replica's lease to run out, reads, thinks THINK_MS
                 long otherReads = reads(other, counter);
                 CompletableFuture<Http.Result> fresh = increment(1, counter);
                 awaitRead(other, counter, otherReads);
-                signal(frozen, "CONT");
+                frozen.resume();
                 Http.Result staleReply = stale.join();
                 Http.Result freshReply = fresh.join();
                 answers.add("round " + round + ": frozen " + staleReply.status() + " " + staleReply.text()
@@ -73,7 +72,7 @@ class PausedHolderIT {
                     acknowledged += reply.status() == 200 ? 1 : 0;
                 }
             } finally {
-                signal(frozen, "CONT");
+                frozen.resume();
             }
         }
         answers.forEach(System.out::println);
@@ -96,17 +95,5 @@ class PausedHolderIT {
     private static long reads(ServiceProcess replica, String counter) {
         String marker = "in critical section of " + counter + ":";
         return replica.log().lines().filter(line -> line.contains(marker)).count();
-    }
-
-    private static void signal(ServiceProcess replica, String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(replica.pid())).inheritIO().start();
-            assertThat(kill.waitFor()).as("kill -%s %d", signal, replica.pid()).isZero();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

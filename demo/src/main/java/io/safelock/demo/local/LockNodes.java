@@ -1,6 +1,7 @@
 package io.safelock.demo.local;
 
 import io.safelock.demo.DemoPlan;
+import io.safelock.testsupport.Processes;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class LockNodes {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!Ports.answersPing(port)) {
             if (!record.isRunning() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("redis-server :" + port + " did not start:\n" + Detached.tail(plan.log(name(port)), 20));
+                throw new IllegalStateException("redis-server :" + port + " did not start:\n" + Processes.tail(plan.log(name(port)), 20));
             }
             ProcessRecord.sleep(20);
         }
@@ -89,17 +90,7 @@ public final class LockNodes {
     private long signal(int port, String signal) {
         ProcessRecord record = record(port).filter(ProcessRecord::isRunning)
                 .orElseThrow(() -> new IllegalStateException("no running lock node recorded for port " + port));
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(record.pid())).inheritIO().start();
-            if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + record.pid() + " failed");
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Processes.signal(record.pid(), signal);
         return record.pid();
     }
 

@@ -3,6 +3,7 @@ package io.safelock.demo.local;
 import io.safelock.demo.DemoPlan;
 import io.safelock.demo.http.Http;
 import io.safelock.demo.http.Reply;
+import io.safelock.testsupport.Processes;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -206,7 +207,7 @@ public final class Monitoring {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!record.isRunning()) {
-                throw new IllegalStateException(name + " exited during start-up:\n" + Detached.tail(plan.log(name), 20));
+                throw new IllegalStateException(name + " exited during start-up:\n" + Processes.tail(plan.log(name), 20));
             }
             Reply reply = http.get(url);
             if (reply.status() == 200) {

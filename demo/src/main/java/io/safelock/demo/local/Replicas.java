@@ -1,9 +1,7 @@
 package io.safelock.demo.local;
 
 import io.safelock.demo.DemoPlan;
-import io.safelock.demo.http.Http;
-import io.safelock.demo.http.Reply;
-import java.nio.file.Files;
+import io.safelock.testsupport.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * Replicas of the packaged services, each its own JVM ({@code java -jar <module>/target/quarkus-app/quarkus-run.jar})
- * on its own loopback port, configured by environment variables the way a container would be.
+ * on its own loopback port, configured by environment variables the way a container would be. Started by
+ * lock-test-support's {@link ServiceProcess}, detached, and recorded in the run directory's pid files.
  */
 public final class Replicas {
 
@@ -36,18 +35,15 @@ public final class Replicas {
     }
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
+    /** Relative to the module directory, which each replica runs in. */
+    private static final Path RUNNER_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
     private final DemoPlan plan;
     private final Consumer<String> say;
-    private final Http http = new Http(Duration.ofSeconds(3));
 
     public Replicas(DemoPlan plan, Consumer<String> say) {
         this.plan = plan;
         this.say = say;
-    }
-
-    public Path jar(Service service) {
-        return plan.root().resolve(service.module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     /**
@@ -56,7 +52,7 @@ public final class Replicas {
      */
     public void startAll() {
         stopAll();
-        List<Started> started = new ArrayList<>();
+        List<ServiceProcess> started = new ArrayList<>();
         for (int port : plan.inventoryPorts()) {
             started.add(start(Service.INVENTORY, port));
         }
@@ -64,36 +60,31 @@ public final class Replicas {
             started.add(start(Service.COUNTER, port));
         }
         long t0 = System.nanoTime();
-        for (Started replica : started) {
-            awaitReady(replica);
+        for (ServiceProcess replica : started) {
+            replica.awaitReady(READY_TIMEOUT);
+            say.accept(replica.name() + " ready: " + replica.baseUrl());
         }
         say.accept(started.size() + " replicas ready in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
     }
 
-    private record Started(String name, int port, ProcessRecord record) {
-    }
-
-    private Started start(Service service, int port) {
+    private ServiceProcess start(Service service, int port) {
         String name = service.replicaName(port);
-        Path jar = jar(service);
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " not found: build first (scripts/demo.sh does:"
-                    + " ./mvnw -B -q -DskipTests package -pl inventory-service,counter-service -am)");
-        }
         if (Ports.inUse(port)) {
             throw new IllegalStateException("port " + port + " is taken by a process the demo did not start;"
                     + " stop it or choose other ports (--inventory-port FIRST, --counter-port FIRST)");
         }
         // Run from the module directory, as its README does: java -jar target/quarkus-app/quarkus-run.jar
         Path moduleDir = plan.root().resolve(service.module);
-        // The run-dir property changes nothing in the service; it only makes the demo's JVMs easy to spot in ps.
-        List<String> command = List.of(javaBinary(), "-Xmx256m", "-Dsafelock.demo.run-dir=" + plan.runDir(),
-                "-jar", moduleDir.relativize(jar).toString());
         Map<String, String> env = env(service, port);
-        ProcessRecord record = Detached.start(name, command, env, moduleDir, plan.log(name), plan.pidFile(name));
+        // The run-dir property changes nothing in the service; it only makes the demo's JVMs easy to spot in ps.
+        ServiceProcess.Launch launch = ServiceProcess.of(name, RUNNER_JAR, port).workDir(moduleDir).env(env)
+                .jvmOptions("-Xmx256m").systemProperty("safelock.demo.run-dir", plan.runDir().toString())
+                .log(plan.log(name)).detached();
+        ServiceProcess process = launch.launch();
+        ProcessRecord record = Detached.record(name, process.handle(), launch.command(), plan.pidFile(name));
         say.accept(name + " starting (pid " + record.pid() + "): cd " + service.module + " && " + describe(env)
-                + " java -Xmx256m -jar " + moduleDir.relativize(jar));
-        return new Started(name, port, record);
+                + " java -Xmx256m -jar " + RUNNER_JAR);
+        return process;
     }
 
     Map<String, String> env(Service service, int port) {
@@ -119,26 +110,6 @@ public final class Replicas {
         return out.toString();
     }
 
-    private void awaitReady(Started replica) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String url = DemoPlan.url(replica.port()) + "/q/health/ready";
-        Reply last = null;
-        while (System.nanoTime() < deadline) {
-            if (!replica.record().isRunning()) {
-                throw new IllegalStateException(replica.name() + " exited during start-up; last lines of "
-                        + plan.root().relativize(plan.log(replica.name())) + ":\n" + Detached.tail(plan.log(replica.name()), 40));
-            }
-            last = http.get(url);
-            if (last.status() == 200) {
-                say.accept(replica.name() + " ready: " + DemoPlan.url(replica.port()));
-                return;
-            }
-            ProcessRecord.sleep(250);
-        }
-        throw new IllegalStateException(replica.name() + " not ready after " + READY_TIMEOUT.toSeconds() + " s (last answer: "
-                + (last == null ? "none" : last.status() + " " + last.body()) + "); log: " + plan.log(replica.name()));
-    }
-
     /** Stops the replicas recorded in the run directory (not the lock nodes). */
     public int stopAll() {
         int stopped = 0;
@@ -162,9 +133,5 @@ public final class Replicas {
             }
         }
         return false;
-    }
-
-    static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

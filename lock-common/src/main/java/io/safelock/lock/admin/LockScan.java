@@ -4,7 +4,7 @@ import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockInfo;
 import io.safelock.lock.LockName;
 import io.safelock.lock.config.LockConfig;
-import io.safelock.lock.redis.RedisNode;
+import io.safelock.lock.internal.redis.RedisNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -22,7 +22,7 @@ import java.util.List;
  * node was listed there already and is skipped. Each candidate is inspected, and listed if a quorum holds it.
  */
 @ApplicationScoped
-public class LockScan {
+class LockScan {
 
     /** Where the next page starts: a node index and that node's SCAN cursor ("2-1536"). */
     record Position(int node, String cursor) {

@@ -1,6 +1,6 @@
 package io.safelock.lock.primitives;
 
-import io.safelock.lock.Extendable;
+import io.safelock.lock.internal.Extendable;
 import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockName;
 import io.smallrye.mutiny.Uni;

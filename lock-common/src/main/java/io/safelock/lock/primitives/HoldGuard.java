@@ -1,6 +1,6 @@
 package io.safelock.lock.primitives;
 
-import io.safelock.lock.WorkGuard;
+import io.safelock.lock.internal.WorkGuard;
 
 /** Handed to the work inside a {@code with…} call: the hold, its fencing token, and news of its loss. */
 public final class HoldGuard extends WorkGuard {

@@ -1,18 +1,18 @@
 package io.safelock.lock.primitives;
 
-import io.safelock.lock.LeaseKeeper;
+import io.safelock.lock.internal.LeaseKeeper;
 import io.safelock.lock.LeaseLostException;
 import io.safelock.lock.LockBusyException;
 import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
 import io.safelock.lock.QuorumUnavailableException;
-import io.safelock.lock.ReleaseSignals;
+import io.safelock.lock.internal.ReleaseSignals;
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
 import io.safelock.lock.metrics.LockMetrics.Outcome;
-import io.safelock.lock.redis.RedisNode;
-import io.safelock.lock.redis.ReleaseListener;
+import io.safelock.lock.internal.redis.RedisNode;
+import io.safelock.lock.internal.redis.ReleaseListener;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;

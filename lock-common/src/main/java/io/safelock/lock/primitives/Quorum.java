@@ -1,6 +1,6 @@
 package io.safelock.lock.primitives;
 
-import io.safelock.lock.redis.RedisNode;
+import io.safelock.lock.internal.redis.RedisNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
-package io.safelock.lock.redis;
+package io.safelock.lock.internal.redis;
 
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.config.RedisNodeAddress;
 import io.safelock.lock.config.RedisTls;
+import io.safelock.lock.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.net.JksOptions;

@@ -1,11 +1,14 @@
-package io.safelock.lock;
+package io.safelock.lock.internal;
 
+import io.safelock.lock.LeaseLostException;
+import io.safelock.lock.LockName;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 
 /**
- * Something granted on the nodes for a while that can be extended: a {@link Lease}, or a hold of one of
- * the primitives. {@link WorkGuard} and the keeper that extends it while work runs serve both through it.
+ * Something granted on the nodes for a while that can be extended: a {@link io.safelock.lock.Lease}, or a hold
+ * of one of the primitives. {@link WorkGuard} and the keeper that extends it while work runs serve both through
+ * it. Internal, no compatibility promise.
  */
 public interface Extendable {
 

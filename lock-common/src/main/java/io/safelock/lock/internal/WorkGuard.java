@@ -1,13 +1,15 @@
-package io.safelock.lock;
+package io.safelock.lock.internal;
 
+import io.safelock.lock.LeaseLostException;
 import io.smallrye.mutiny.Uni;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * What {@link LockGuard} and the primitives' guard share: the fencing token of what the work holds and
- * news of its loss. It is extended in the background while the work runs; if an extension is refused or
- * the validity time runs out first, the guard reports the loss so the work can stop before it writes.
+ * What {@link io.safelock.lock.LockGuard} and the primitives' guard share (internal, no compatibility promise:
+ * applications use those two): the fencing token of what the work holds and news of its loss. It is extended
+ * in the background while the work runs; if an extension is refused or the validity time runs out first, the
+ * guard reports the loss so the work can stop before it writes.
  */
 public abstract class WorkGuard {
 

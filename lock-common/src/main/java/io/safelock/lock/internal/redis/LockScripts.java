@@ -1,4 +1,6 @@
-package io.safelock.lock.redis;
+package io.safelock.lock.internal.redis;
+
+import io.safelock.lock.redis.LuaScript;
 
 /**
  * The lock's server-side steps. Each runs atomically on one node, so "check the owner token, then act"

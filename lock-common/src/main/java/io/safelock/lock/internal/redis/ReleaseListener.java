@@ -1,4 +1,4 @@
-package io.safelock.lock.redis;
+package io.safelock.lock.internal.redis;
 
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.config.RedisNodeAddress;

@@ -1,4 +1,4 @@
-package io.safelock.lock.redis;
+package io.safelock.lock.internal.redis;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;

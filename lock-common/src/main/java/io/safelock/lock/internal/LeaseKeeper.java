@@ -1,5 +1,7 @@
-package io.safelock.lock;
+package io.safelock.lock.internal;
 
+import io.safelock.lock.LeaseLostException;
+import io.safelock.lock.QuorumUnavailableException;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
@@ -10,8 +12,8 @@ import org.jboss.logging.Logger;
  * that fails for want of answers (a node slow or briefly away) is tried again while validity is left:
  * one late answer must not cost a lease that has most of its time ahead of it.
  *
- * <p>Public only so the primitives in {@code io.safelock.lock.primitives} use this same keeper; applications
- * get it through {@code withLock} and the primitives' {@code with…} calls.
+ * <p>Internal (no compatibility promise): the plain lock and the primitives in {@code io.safelock.lock.primitives}
+ * use this same keeper; applications get it through {@code withLock} and the primitives' {@code with…} calls.
  */
 public final class LeaseKeeper {
 

@@ -1,4 +1,4 @@
-package io.safelock.lock.redis;
+package io.safelock.lock.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.safelock.lock;
+package io.safelock.lock.internal;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -11,14 +11,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
- * Wakes the waiter at the front of a {@link LocalLine} when Redis says the lock was released, so a
+ * Wakes the waiter at the front of a {@code LocalLine} when Redis says the lock was released, so a
  * freed lock is picked up within a round trip instead of after a backoff sleep.
  *
  * <p>Releases are counted per name (in a fixed number of stripes, so memory stays bounded whatever
  * names callers use): a release of another lock does not cut a waiter's backoff short, which under
  * contention on many names would make waiters of a hot name spin against Redis.
  *
- * <p>Public only so the primitives in {@code io.safelock.lock.primitives} wake their waiters the same way.
+ * <p>Internal (no compatibility promise): the plain lock and the primitives in {@code io.safelock.lock.primitives}
+ * wake their waiters the same way.
  */
 public final class ReleaseSignals {
 
