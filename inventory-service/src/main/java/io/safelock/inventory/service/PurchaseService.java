@@ -28,7 +28,7 @@ public class PurchaseService {
 
     PurchaseService(UnlockedPurchase unlocked, LockedPurchaseWithTimeout locked, LockedPurchaseWithRetry retrying,
                     ConditionalUpdatePurchase conditional, RowLockPurchase rowLock, IdempotentExecution idempotency,
-                    Replies replies, PurchaseMetrics metrics, OutboxRelay relay) {
+                    Replies replies, PurchaseMetrics metrics, OutboxRelay relay, CheckoutGate checkouts) {
         flows.put(Strategy.WITHOUT_LOCK, unlocked);
         flows.put(Strategy.WITH_LOCK, locked);
         flows.put(Strategy.WITH_LOCK_RETRY, retrying);
@@ -41,6 +41,8 @@ public class PurchaseService {
         for (Strategy strategy : Strategy.values()) {
             metrics.registerStrategy(strategy.path(), flows.get(strategy) instanceof LockedPurchase);
         }
+        // /buy (and its long form /purchase/with-lock-retry) holds a checkout permit while it runs
+        flows.put(Strategy.WITH_LOCK_RETRY, checkouts.around(retrying));
     }
 
     public Uni<Reply> purchase(PurchaseCommand command) {
