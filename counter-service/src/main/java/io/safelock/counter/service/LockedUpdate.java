@@ -11,6 +11,9 @@ import io.safelock.lock.LockGuard;
 import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
 import io.safelock.lock.QuorumUnavailableException;
+import io.safelock.lock.WorkGuard;
+import io.safelock.lock.primitives.HoldGuard;
+import io.safelock.lock.primitives.LockPrimitives;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -31,12 +34,14 @@ public class LockedUpdate {
     public static final String LOCK_GROUP = "counter";
 
     private final DistributedLocks locks;
+    private final LockPrimitives primitives;
     private final CounterStore store;
     private final String replica;
     private final int maxAttempts;
 
-    public LockedUpdate(DistributedLocks locks, CounterStore store, Replica replica, CounterConfig config) {
+    public LockedUpdate(DistributedLocks locks, LockPrimitives primitives, CounterStore store, Replica replica, CounterConfig config) {
         this.locks = locks;
+        this.primitives = primitives;
         this.store = store;
         this.replica = replica.name();
         this.maxAttempts = Math.max(1, config.locked().maxAttempts());
@@ -51,7 +56,22 @@ public class LockedUpdate {
      * fence still carries this lease's token; the value after the write.
      */
     public Uni<UpdateResult> increment(String counter, long by, int thinkTimeMs) {
-        return underLock(counter, 1, guard -> store.claimAndGet(counter, guard.fencingToken()).flatMap(claim -> switch (claim) {
+        return underLock(counter, 1, guard -> readThinkWrite(counter, by, thinkTimeMs, guard, Mode.LOCKED));
+    }
+
+    /**
+     * The same steps under the counter's fair lock: callers of every replica are served in the order they
+     * arrived at the lock nodes (their tickets). The holder first appends its ticket to the counter's grant
+     * log, so the log's order is the order of the grants (see {@link io.safelock.counter.experiment.RaceExperiment}).
+     * The write is fenced like a locked one: the fair lock's tokens come from the same node sequence.
+     */
+    public Uni<UpdateResult> incrementFair(String counter, long by, int thinkTimeMs) {
+        return underFairLock(counter, 1, guard -> store.recordFairGrant(counter, guard.hold().queueTicket())
+                .flatMap(recorded -> readThinkWrite(counter, by, thinkTimeMs, guard, Mode.FAIR)));
+    }
+
+    private Uni<UpdateResult> readThinkWrite(String counter, long by, int thinkTimeMs, WorkGuard guard, Mode mode) {
+        return store.claimAndGet(counter, guard.fencingToken()).flatMap(claim -> switch (claim) {
             case FenceClaim.Refused refused -> Uni.createFrom().failure(new FencedOutException(counter, guard.fencingToken(), refused.recorded()));
             case FenceClaim.Claimed claimed -> {
                 long current = claimed.value();
@@ -64,11 +84,11 @@ public class LockedUpdate {
                         if (!written) {
                             throw new FencedOutException(counter, guard.fencingToken());
                         }
-                        return new UpdateResult(counter, next, Mode.LOCKED.tag(), replica, guard.fencingToken());
+                        return new UpdateResult(counter, next, mode.tag(), replica, guard.fencingToken());
                     });
                 });
             }
-        }));
+        });
     }
 
     /**
@@ -116,6 +136,23 @@ public class LockedUpdate {
             }
             LOG.debugf("[%s] failed to acquire lock %s (%s) — retrying", replica, name, failure.getMessage());
             return underLock(counter, attempt + 1, work);
+        });
+    }
+
+    /** As {@link #underLock}, with the counter's fair lock: a retry takes a new ticket, at the back of the line. */
+    private <T> Uni<T> underFairLock(String counter, int attempt, Function<HoldGuard, Uni<T>> work) {
+        LockName name = lockName(counter);
+        Uni<T> locked = primitives.fair().withLock(name, locks.settings().leaseTtl(), locks.settings().waitTimeout(), guard -> {
+            LOG.debugf("[%s] granted fair lock %s (ticket %d, fencing token %d)", replica, name, guard.hold().queueTicket(),
+                    guard.fencingToken());
+            return work.apply(guard);
+        });
+        return locked.onFailure(LockedUpdate::retryable).recoverWithUni(failure -> {
+            if (attempt >= maxAttempts) {
+                LOG.infof("[%s] giving up on fair lock %s after %d attempts: %s", replica, name, attempt, failure.getMessage());
+                return Uni.createFrom().failure(failure);
+            }
+            return underFairLock(counter, attempt + 1, work);
         });
     }
 
