@@ -34,7 +34,7 @@ class RaceExperimentTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"locked", "atomic", "queued"})
+    @ValueSource(strings = {"locked", "atomic", "queued", "fair"})
     void theCuresAreExact(String mode) {
         String counter = CounterResourceTest.unique("race-" + mode);
         JsonPath result = race(counter, mode, 8, 20, mode.equals("atomic") ? 0 : 3);
@@ -46,8 +46,24 @@ class RaceExperimentTest {
         given().get("/counters/{name}", counter).then().statusCode(200).body("value", org.hamcrest.Matchers.equalTo(160));
     }
 
+    /** Fair mode reports the FIFO check: every grant of the run, none out of the order of arrival at the lock nodes. */
+    @Test
+    void fairServesTheWorkersInOrderOfArrival() {
+        JsonPath result = race(CounterResourceTest.unique("race-fair"), "fair", 8, 15, 2);
+        assertThat(result.getLong("actual")).isEqualTo(120);
+        assertThat(result.getLong("fifo.grants")).as("grants recorded while the run went on").isEqualTo(120);
+        assertThat(result.getLong("fifo.inversions")).isZero();
+        assertThat(result.getBoolean("fifo.inOrder")).isTrue();
+        JsonPath locked = race(CounterResourceTest.unique("race-locked"), "locked", 2, 2, 0);
+        assertThat(locked.getMap("$")).as("only fair mode has a FIFO check").doesNotContainKey("fifo");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
+            "{\"counter\":\"x\",\"mode\":\"fifo\",\"workers\":2,\"incrementsPerWorker\":2}",
+            "{\"counter\":\"x\",\"mode\":\"fair\",\"workers\":2,\"incrementsPerWorker\":2,\"fifo\":true}",
+            "{\"counter\":\"x\",\"mode\":\"fair\",\"workers\":0,\"incrementsPerWorker\":2}",
+            "{\"counter\":\"x\",\"mode\":null,\"workers\":2,\"incrementsPerWorker\":2}",
             "{\"mode\":\"atomic\",\"workers\":2,\"incrementsPerWorker\":2}",
             "{\"counter\":\"x\",\"mode\":\"nope\",\"workers\":2,\"incrementsPerWorker\":2}",
             "{\"counter\":\"x\",\"mode\":\"atomic\",\"workers\":0,\"incrementsPerWorker\":2}",

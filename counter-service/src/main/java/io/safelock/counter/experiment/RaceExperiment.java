@@ -9,6 +9,7 @@ import io.safelock.counter.queue.UpdateQueue;
 import io.safelock.counter.service.CounterService;
 import io.safelock.counter.service.InputRules;
 import io.safelock.counter.service.Mode;
+import io.safelock.counter.store.CounterStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
@@ -30,15 +31,17 @@ public class RaceExperiment {
     private static final int AWAIT_CHUNK = 500;
 
     private final CounterService counters;
+    private final CounterStore store;
     private final UpdateQueue queue;
     private final InputRules rules;
     private final CounterMetrics metrics;
     private final String replica;
     private final Duration maxDuration;
 
-    public RaceExperiment(CounterService counters, UpdateQueue queue, InputRules rules, CounterMetrics metrics, Replica replica,
+    public RaceExperiment(CounterService counters, CounterStore store, UpdateQueue queue, InputRules rules, CounterMetrics metrics, Replica replica,
                           CounterConfig config) {
         this.counters = counters;
+        this.store = store;
         this.queue = queue;
         this.rules = rules;
         this.metrics = metrics;
@@ -59,12 +62,13 @@ public class RaceExperiment {
         AtomicLong failed = new AtomicLong();
         LOG.infof("[%s] race experiment on %s: %d workers x %d %s increments, think %d ms", replica, counter, workers, perWorker,
                 mode.tag(), thinkMs);
-        return counters.value(counter).flatMap(before -> {
+        Uni<Long> grantLogStart = mode == Mode.FAIR ? store.fairGrantCount(counter) : Uni.createFrom().item(-1L);
+        return grantLogStart.flatMap(firstGrant -> counters.value(counter).flatMap(before -> {
             long started = System.nanoTime();
             Uni<Boolean> work = mode == Mode.QUEUED
                     ? queued(counter, workers, perWorker, thinkMs, deadline, failed)
                     : direct(counter, mode, workers, perWorker, thinkMs, deadline, failed);
-            return work.flatMap(completed -> counters.value(counter).map(after -> {
+            return work.flatMap(completed -> fifoOf(firstGrant, counter).flatMap(check -> counters.value(counter).map(after -> {
                 long expected = (long) workers * perWorker - failed.get();
                 long actual = after - before;
                 long lost = Math.max(0, expected - actual);
@@ -72,10 +76,19 @@ public class RaceExperiment {
                 long durationMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
                 LOG.infof("[%s] race experiment on %s (%s): expected %d, actual %d, lost %d, failed %d in %d ms", replica, counter,
                         mode.tag(), expected, actual, lost, failed.get(), durationMs);
+                if (check != null) {
+                    LOG.infof("[%s] race experiment on %s (fair): %d grants since it began, %d out of arrival order, %d ties",
+                            replica, counter, check.grants(), check.inversions(), check.ties());
+                }
                 return new RaceResult(counter, mode.tag(), replica, workers, perWorker, thinkMs, expected, actual, lost, failed.get(),
-                        before, after, durationMs, completed);
-            }));
-        });
+                        before, after, durationMs, completed, check);
+            })));
+        }));
+    }
+
+    /** Fair mode: the FIFO check over every replica's grants on the counter since this experiment began. */
+    private Uni<FifoCheck> fifoOf(long firstGrant, String counter) {
+        return firstGrant < 0 ? Uni.createFrom().nullItem() : store.fairGrantsFrom(counter, firstGrant).map(FifoCheck::of);
     }
 
     private Uni<Boolean> direct(String counter, Mode mode, int workers, int perWorker, int thinkMs, long deadline, AtomicLong failed) {

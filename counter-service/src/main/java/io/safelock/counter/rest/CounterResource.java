@@ -54,11 +54,11 @@ public class CounterResource {
     @POST
     @Path("{name}/increment")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Add 'by' in mode unsafe, locked or atomic (200, the new value) or queued (202, a request id)")
+    @Operation(summary = "Add 'by' in mode unsafe, locked, atomic or fair (200, the new value) or queued (202, a request id)")
     public Uni<Response> increment(@RestPath String name, IncrementRequest request) {
         rules.name(name);
         if (request == null) {
-            throw new InvalidInputException("request body is required: {\"by\": n, \"mode\": \"unsafe|locked|atomic|queued\"}");
+            throw new InvalidInputException("request body is required: {\"by\": n, \"mode\": \"unsafe|locked|atomic|queued|fair\"}");
         }
         Mode mode = Mode.parse(request.mode());
         long by = rules.increment(request.by());

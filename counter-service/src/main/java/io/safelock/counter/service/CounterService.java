@@ -45,6 +45,7 @@ public class CounterService {
         Uni<UpdateResult> update = switch (mode) {
             case UNSAFE -> unsafe(counter, by, thinkTimeMs);
             case LOCKED -> locked.increment(counter, by, thinkTimeMs);
+            case FAIR -> locked.incrementFair(counter, by, thinkTimeMs);
             case ATOMIC -> store.incrementBy(counter, by).map(v -> new UpdateResult(counter, v, Mode.ATOMIC.tag(), replica, null));
             case QUEUED -> throw new IllegalArgumentException("queued updates go through the queue");
         };

@@ -8,6 +8,8 @@ import io.safelock.counter.store.OnceResult;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockGuard;
 import io.safelock.lock.LockName;
+import io.safelock.lock.primitives.HoldGuard;
+import io.safelock.lock.primitives.LockPrimitives;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -30,11 +32,13 @@ public class LockedUpdate {
     public static final String LOCK_GROUP = "counter";
 
     private final DistributedLocks locks;
+    private final LockPrimitives primitives;
     private final CounterStore store;
     private final String replica;
 
-    public LockedUpdate(DistributedLocks locks, CounterStore store, Replica replica) {
+    public LockedUpdate(DistributedLocks locks, LockPrimitives primitives, CounterStore store, Replica replica) {
         this.locks = locks;
+        this.primitives = primitives;
         this.store = store;
         this.replica = replica.name();
     }
@@ -48,24 +52,39 @@ public class LockedUpdate {
      * fence still carries this lease's token; the value after the write.
      */
     public Uni<UpdateResult> increment(String counter, long by, int thinkTimeMs) {
-        return underLock(counter, guard -> store.claimAndGet(counter, guard.fencingToken()).flatMap(claim -> switch (claim) {
-            case FenceClaim.Refused refused -> Uni.createFrom().failure(new FencedOutException(counter, guard.fencingToken(), refused.recorded()));
+        return underLock(counter, guard -> readThinkWrite(counter, by, thinkTimeMs, guard.fencingToken(), guard::ensureHeld, Mode.LOCKED));
+    }
+
+    /**
+     * The same steps under the counter's fair lock: callers of every replica are served in the order they
+     * arrived at the lock nodes (their tickets). The holder first appends its ticket to the counter's grant
+     * log, so the log's order is the order of the grants (see {@link io.safelock.counter.experiment.RaceExperiment}).
+     * The write is fenced like a locked one: the fair lock's tokens come from the same node sequence.
+     */
+    public Uni<UpdateResult> incrementFair(String counter, long by, int thinkTimeMs) {
+        return underFairLock(counter, guard -> store.recordFairGrant(counter, guard.hold().queueTicket())
+                .flatMap(recorded -> readThinkWrite(counter, by, thinkTimeMs, guard.fencingToken(), guard::ensureHeld, Mode.FAIR)));
+    }
+
+    private Uni<UpdateResult> readThinkWrite(String counter, long by, int thinkTimeMs, long token, Runnable ensureHeld, Mode mode) {
+        return store.claimAndGet(counter, token).flatMap(claim -> switch (claim) {
+            case FenceClaim.Refused refused -> Uni.createFrom().failure(new FencedOutException(counter, token, refused.recorded()));
             case FenceClaim.Claimed claimed -> {
                 long current = claimed.value();
                 LOG.debugf("[%s] in critical section of %s: read %d, writing %d (fencing token %d)",
-                        replica, counter, current, current + by, guard.fencingToken());
+                        replica, counter, current, current + by, token);
                 yield Think.pause(thinkTimeMs).flatMap(ignored -> {
-                    guard.ensureHeld();
+                    ensureHeld.run();
                     long next = add(counter, current, by);
-                    return store.setIfClaimed(counter, next, guard.fencingToken()).map(written -> {
+                    return store.setIfClaimed(counter, next, token).map(written -> {
                         if (!written) {
-                            throw new FencedOutException(counter, guard.fencingToken());
+                            throw new FencedOutException(counter, token);
                         }
-                        return new UpdateResult(counter, next, Mode.LOCKED.tag(), replica, guard.fencingToken());
+                        return new UpdateResult(counter, next, mode.tag(), replica, token);
                     });
                 });
             }
-        }));
+        });
     }
 
     /**
@@ -106,6 +125,16 @@ public class LockedUpdate {
             return work.apply(guard).invoke(done -> LOG.debugf("[%s] releasing lock %s (fencing token %d)",
                     replica, name, guard.fencingToken()));
         }).onFailure().invoke(failure -> LOG.debugf("[%s] locked update of %s failed: %s", replica, name, failure.getMessage()));
+    }
+
+    /** As {@link #underLock}, with the counter's fair lock. */
+    private <T> Uni<T> underFairLock(String counter, Function<HoldGuard, Uni<T>> work) {
+        LockName name = lockName(counter);
+        return primitives.fair().withLock(name, locks.settings().leaseTtl(), locks.settings().waitTimeout(), guard -> {
+            LOG.debugf("[%s] granted fair lock %s (ticket %d, fencing token %d)", replica, name, guard.hold().queueTicket(),
+                    guard.fencingToken());
+            return work.apply(guard);
+        }).onFailure().invoke(failure -> LOG.debugf("[%s] fair update of %s failed: %s", replica, name, failure.getMessage()));
     }
 
     static long add(String counter, long current, long by) {

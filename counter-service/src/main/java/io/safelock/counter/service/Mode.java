@@ -14,7 +14,12 @@ public enum Mode {
     /** Redis INCRBY: no read-modify-write in the client, so no lock needed. */
     ATOMIC,
     /** Pushed on the counter's FIFO queue in Redis and applied later, in order, by a consumer under the lock. */
-    QUEUED;
+    QUEUED,
+    /**
+     * The {@link #LOCKED} steps inside a fair lock on the counter: callers are served first come, first
+     * served across replicas (by the ticket each took from the lock nodes on arrival), the write fenced.
+     */
+    FAIR;
 
     public String tag() {
         return name().toLowerCase(Locale.ROOT);

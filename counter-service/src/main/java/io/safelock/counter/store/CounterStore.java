@@ -106,4 +106,29 @@ public class CounterStore {
     private static boolean isOverflow(Throwable failure) {
         return failure.getMessage() != null && failure.getMessage().contains("overflow");
     }
+
+    /** How long the fair-mode grant log of a counter is kept after its last grant. */
+    private static final Duration FAIR_GRANTS_TTL = Duration.ofHours(1);
+    /** The grant log keeps at most this many entries (the newest). */
+    private static final long FAIR_GRANTS_KEPT = 1_000_000;
+
+    /** Fair mode, called while holding the counter's fair lock: appends this holder's ticket to the grant log. */
+    public Uni<Void> recordFairGrant(String counter, long ticket) {
+        return redis.eval(Scripts.RECORD_GRANT, List.of(keys.fairGrants(counter)),
+                List.of(Long.toString(ticket), Long.toString(FAIR_GRANTS_KEPT), Long.toString(FAIR_GRANTS_TTL.toMillis()))).replaceWithVoid();
+    }
+
+    /** How many grants the counter's fair-mode log holds. */
+    public Uni<Long> fairGrantCount(String counter) {
+        return redis.send(Command.LLEN, keys.fairGrants(counter)).map(Response::toLong);
+    }
+
+    /** The tickets of the counter's fair-mode grants from position {@code from} on, in the order they were granted. */
+    public Uni<List<Long>> fairGrantsFrom(String counter, long from) {
+        return redis.send(Command.LRANGE, keys.fairGrants(counter), Long.toString(from), "-1").map(response -> {
+            List<Long> tickets = new java.util.ArrayList<>(response.size());
+            response.forEach(ticket -> tickets.add(ticket.toLong()));
+            return tickets;
+        });
+    }
 }

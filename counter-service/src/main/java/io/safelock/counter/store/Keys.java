@@ -67,6 +67,14 @@ public class Keys {
         return prefix + "queue-pending";
     }
 
+    /**
+     * Fair mode: the tickets (order of arrival at the lock nodes) of the counter's fair-lock holders, pushed
+     * by each holder while it holds, so the list's order is the order of the grants.
+     */
+    public String fairGrants(String counter) {
+        return prefix + "fair-grants:" + counter;
+    }
+
     /** Marker of an applied increment command. */
     public String command(String commandId) {
         return prefix + "command:" + commandId;

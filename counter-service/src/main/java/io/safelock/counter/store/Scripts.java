@@ -71,4 +71,11 @@ final class Scripts {
             return {0, tonumber(redis.call('GET', KEYS[1]) or '0')}
             """);
 
+    /** KEYS: fair-mode grant log. ARGV: ticket, entries kept, ttl ms. Appends the ticket, keeps the newest entries. */
+    static final LuaScript RECORD_GRANT = LuaScript.of("record-grant", """
+            redis.call('RPUSH', KEYS[1], ARGV[1])
+            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """);
 }

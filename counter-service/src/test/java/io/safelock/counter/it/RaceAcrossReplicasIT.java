@@ -86,6 +86,27 @@ class RaceAcrossReplicasIT {
         assertExact("queued", 0);
     }
 
+    /**
+     * Fair mode on both replicas at once: exact, and each replica's FIFO check (every grant of both replicas
+     * while its run went on, in grant order, against the order of arrival at the lock nodes) finds none out of order.
+     */
+    @Test
+    @Order(8)
+    void fairIsExactAndServesBothReplicasInOrderOfArrival() {
+        String counter = "fair-" + cluster.id;
+        List<JsonNode> results = raceOnBoth(counter, "fair", WORKERS, INCREMENTS, THINK_MS);
+        long finalValue = cluster.value(0, counter);
+        System.out.printf("fair: results %s, counter ended at %d%n", results, finalValue);
+        assertThat(finalValue).isEqualTo(EXPECTED);
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.get("failed").asLong()).isZero();
+            assertThat(r.path("fifo").path("inOrder").asBoolean()).as("FIFO check of %s", r).isTrue();
+            assertThat(r.path("fifo").path("inversions").asLong()).isZero();
+            assertThat(r.path("fifo").path("grants").asLong()).as("grants seen, this replica's and the other's")
+                    .isGreaterThanOrEqualTo(WORKERS * INCREMENTS);
+        });
+    }
+
     private static void assertExact(String mode, int thinkMs) {
         String counter = mode + "-" + cluster.id;
         List<JsonNode> results = raceOnBoth(counter, mode, WORKERS, INCREMENTS, thinkMs);

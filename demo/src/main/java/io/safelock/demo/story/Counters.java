@@ -42,8 +42,13 @@ final class Counters {
         return http.post(replica + "/counters/" + counter + "/increment", "{\"by\": 1, \"mode\": \"" + mode + "\"}");
     }
 
-    /** Sum of what every replica's experiment reports, and the counter's real movement. */
-    record Race(String mode, long attempted, long expected, long failed, long actual, boolean completed) {
+    /**
+     * Sum of what every replica's experiment reports, and the counter's real movement. Fair mode: the FIFO
+     * check of each replica (grants seen, the most seen by one replica; inversions, added up; in order = every
+     * replica's check found none).
+     */
+    record Race(String mode, long attempted, long expected, long failed, long actual, boolean completed, long fifoGrants,
+                long fifoInversions, boolean fifoInOrder) {
         long lost() {
             return Math.max(0, expected - actual);
         }
@@ -63,6 +68,9 @@ final class Counters {
         long expected = 0;
         long failed = 0;
         boolean completed = true;
+        long fifoGrants = 0;
+        long fifoInversions = 0;
+        boolean fifoInOrder = true;
         for (Future<Reply> answer : answers) {
             Reply reply = answer.get();
             if (reply.status() != 200) {
@@ -71,8 +79,15 @@ final class Counters {
             expected += reply.number("expected");
             failed += reply.number("failed");
             completed &= Boolean.TRUE.equals(reply.json().get("completed"));
+            if (reply.json().get("fifo") instanceof java.util.Map<?, ?> fifo) {
+                fifoGrants = Math.max(fifoGrants, ((Number) fifo.get("grants")).longValue());
+                fifoInversions += ((Number) fifo.get("inversions")).longValue();
+                fifoInOrder &= Boolean.TRUE.equals(fifo.get("inOrder"));
+            } else if (mode.equals("fair")) {
+                fifoInOrder = false; // a fair run must report its check
+            }
         }
         long attempted = (long) replicas.size() * workers * perWorker;
-        return new Race(mode, attempted, expected, failed, value(counter) - before, completed);
+        return new Race(mode, attempted, expected, failed, value(counter) - before, completed, fifoGrants, fifoInversions, fifoInOrder);
     }
 }

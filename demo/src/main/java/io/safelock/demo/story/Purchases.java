@@ -56,6 +56,25 @@ public final class Purchases {
      * tries again up to {@code retries} times, as a client honouring Retry-After would.
      */
     public Outcome buy(String route, long productId, int buyers, int inFlight, Integer delayMs, int retries) {
+        return buy("/purchase/" + route + "/" + productId, "{\"quantity\": 1}", buyers, inFlight, delayMs, retries);
+    }
+
+    /** The same on the seed's {@code POST /buy/{id}} (a checkout: it holds one of the replica group's checkout permits). */
+    public Outcome checkout(long productId, int buyers, int inFlight, Integer delayMs, int retries) {
+        return buy("/buy/" + productId, "{\"amount\": 1}", buyers, inFlight, delayMs, retries);
+    }
+
+    /** {@code POST /stock/reset-all}: every product's stock; the answer as it came. */
+    public Reply resetAll(long stock) {
+        return http.post(replicas.get(0) + "/stock/reset-all", "{\"stock\": " + stock + "}");
+    }
+
+    /** {@code GET /stock/report} from the given replica; the answer as it came. */
+    public Reply report(String replica) {
+        return http.get(replica + "/stock/report");
+    }
+
+    private Outcome buy(String path, String body, int buyers, int inFlight, Integer delayMs, int retries) {
         String query = delayMs == null ? "" : "?delayMs=" + delayMs;
         Outcome outcome = new Outcome();
         Semaphore slots = new Semaphore(inFlight);
@@ -63,18 +82,18 @@ public final class Purchases {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < buyers; i++) {
                 String replica = replicas.get(i % replicas.size());
-                String url = replica + "/purchase/" + route + "/" + productId + query;
+                String url = replica + path + query;
                 threads.submit(() -> {
                     start.await();
                     slots.acquire();
                     try {
-                        Reply reply = http.post(url, "{\"quantity\": 1}");
+                        Reply reply = http.post(url, body);
                         for (int attempt = 0; attempt < retries && (reply.status() == 409 || reply.status() == 503); attempt++) {
                             outcome.retried.incrementAndGet();
                             outcome.retriedBecause.computeIfAbsent(reply.status() + " " + reply.text("reason"), r -> new AtomicInteger())
                                     .incrementAndGet();
                             Thread.sleep(50);
-                            reply = http.post(url, "{\"quantity\": 1}");
+                            reply = http.post(url, body);
                         }
                         outcome.record(replica, reply);
                     } finally {

@@ -55,6 +55,13 @@ public interface InventoryConfig {
         /** {@code POST /buy/{id}} keeps trying for a busy lock this long (the purchase routes use {@code lock.wait-timeout}). */
         @WithDefault("30s")
         Duration maxWait();
+
+        /**
+         * How many {@code /buy} checkouts may run at once across all replicas (a distributed semaphore on
+         * the lock nodes); the others wait for a permit up to {@link #maxWait()}. 0 = no bound.
+         */
+        @WithDefault("16")
+        int maxConcurrentCheckouts();
     }
 
     interface Idempotency {

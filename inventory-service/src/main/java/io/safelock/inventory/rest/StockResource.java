@@ -31,6 +31,16 @@ public class StockResource {
     }
 
     @GET
+    @Path("report")
+    @Operation(summary = "Every product's stock, units sold and orders, consistent with each other",
+            description = "Taken under the read side of the stock levels' read/write lock (stock:all): it waits while an admin"
+                    + " stock change runs, and never shows one half done. Purchases take no part in that lock; the report"
+                    + " shows them as one database snapshot saw them. 409/503 with Retry-After when the lock is not obtained.")
+    public Uni<Response> report() {
+        return stock.report().map(Responses::of);
+    }
+
+    @GET
     @Path("{productId}")
     @Operation(summary = "Current stock: {\"productId\": \"1\", \"stock\": n}")
     public Uni<Response> get(@RestPath String productId) {
@@ -46,5 +56,18 @@ public class StockResource {
         long id = Inputs.productId(productId);
         int value = Inputs.required("stock", body == null ? null : body.stock(), 0, MAX_STOCK);
         return stock.reset(id, value).map(Responses::of);
+    }
+
+    @POST
+    @Path("reset-all")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(AdminAccess.ROLE)
+    @Operation(summary = "Admin: set every product's stock (each under its product's lock, all under the write side of stock:all)",
+            description = "Reports wait while it runs and never see some products reset and others not. If it stops part-way"
+                    + " (a product lock busy past the wait, the lock nodes unreachable, a fence refused), the 409/503 answer"
+                    + " says how far it got in products_reset.")
+    public Uni<Response> resetAll(Requests.StockReset body) {
+        int value = Inputs.required("stock", body == null ? null : body.stock(), 0, MAX_STOCK);
+        return stock.resetAll(value).map(Responses::of);
     }
 }

@@ -28,10 +28,11 @@ public class PurchaseService {
 
     PurchaseService(UnlockedPurchase unlocked, LockedPurchase locked,
                     ConditionalUpdatePurchase conditional, RowLockPurchase rowLock, IdempotentExecution idempotency,
-                    Replies replies, PurchaseMetrics metrics, OutboxRelay relay) {
+                    Replies replies, PurchaseMetrics metrics, OutboxRelay relay, CheckoutGate checkouts) {
         flows.put(Strategy.WITHOUT_LOCK, unlocked);
         flows.put(Strategy.WITH_LOCK, locked);
-        flows.put(Strategy.WITH_LOCK_RETRY, locked);
+        // /buy (and its long form /purchase/with-lock-retry) holds a checkout permit while it runs
+        flows.put(Strategy.WITH_LOCK_RETRY, checkouts.around(locked));
         flows.put(Strategy.CONDITIONAL_UPDATE, conditional);
         flows.put(Strategy.SELECT_FOR_UPDATE, rowLock);
         this.idempotency = idempotency;
@@ -39,7 +40,7 @@ public class PurchaseService {
         this.metrics = metrics;
         this.relay = relay;
         for (Strategy strategy : Strategy.values()) {
-            metrics.registerStrategy(strategy.path(), flows.get(strategy) instanceof LockedPurchase);
+            metrics.registerStrategy(strategy.path(), strategy.takesTheLock());
         }
     }
 

@@ -37,6 +37,11 @@ public enum Strategy {
         return label;
     }
 
+    /** The strategies that take the product's distributed lock. */
+    public boolean takesTheLock() {
+        return this == WITH_LOCK || this == WITH_LOCK_RETRY;
+    }
+
     public static Optional<Strategy> fromPath(String path) {
         return Arrays.stream(values()).filter(s -> s.path.equals(path)).findFirst();
     }

@@ -116,6 +116,11 @@ class HttpContractTest extends HttpContractSuite {
         calls.add(Call.of("POST", "stock/" + id + "/reset", "{\"stock\": 1e3}", 400).with("Authorization", AdminToken.bearer()));
         calls.add(Call.of("POST", "stock/" + id + "/reset", "{\"stock\": 10000000000}", 400).with("Authorization", AdminToken.bearer()));
         calls.add(Call.of("POST", "stock/abc/reset", "{\"stock\": 1}", 400).with("Authorization", AdminToken.bearer()));
+        calls.add(Call.of("POST", "stock/reset-all", "{\"stock\": -1}", 400).with("Authorization", AdminToken.bearer()));
+        calls.add(Call.of("POST", "stock/reset-all", "{\"stock\": \"10\"}", 400).with("Authorization", AdminToken.bearer()));
+        calls.add(Call.of("POST", "stock/reset-all", "{}", 400).with("Authorization", AdminToken.bearer()));
+        calls.add(Call.of("POST", "stock/reset-all", "{\"stock\": 1, \"all\": true}", 400).with("Authorization", AdminToken.bearer()));
+        calls.add(Call.of("POST", "stock/reset-all", "[5]", 400).with("Authorization", AdminToken.bearer()));
         return calls;
     }
 
@@ -126,7 +131,8 @@ class HttpContractTest extends HttpContractSuite {
 
     @Override
     protected List<Call> adminCalls() {
-        return List.of(Call.of("POST", "stock/" + id + "/reset", "{\"stock\": 7}", 200));
+        return List.of(Call.of("POST", "stock/" + id + "/reset", "{\"stock\": 7}", 200),
+                Call.of("POST", "stock/reset-all", "{\"stock\": 7}", 200));
     }
 
     @Override

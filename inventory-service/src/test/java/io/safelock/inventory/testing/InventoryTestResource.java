@@ -51,6 +51,9 @@ public final class InventoryTestResource implements QuarkusTestResourceLifecycle
         config.put("lock.lease-ttl", "2s");
         config.put("lock.redis.node-timeout", "1s");
         config.put("lock.wait-timeout", "3s");
+        // /buy waits this long for its lock and for a checkout permit: enough for the crowds of the tests,
+        // short enough for a test of a buyer who gets no permit
+        config.put("inventory.buy.max-wait", "10s");
         config.put("inventory.events.relay.max-backoff", "500ms");
         config.put("quarkus.log.category.\"io.safelock\".level", "DEBUG");
         return config;

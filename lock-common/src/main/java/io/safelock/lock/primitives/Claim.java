@@ -32,6 +32,8 @@ final class Claim {
     final int totalPermits;
     final int permits;
     private final String base;
+    /** The node's fence sequence, shared with the plain lock: one key per node, whatever the names. */
+    private final String fenceSequence;
     private final String channel;
     private final long markMs;
     private final long heartbeatMs;
@@ -48,6 +50,7 @@ final class Claim {
         this.totalPermits = totalPermits;
         this.permits = permits;
         this.base = keyPrefix + "{" + name.value() + "}:" + kind.family;
+        this.fenceSequence = keyPrefix + "fence";
         this.channel = keyPrefix + "primitives-released";
         this.markMs = markMs;
         this.heartbeatMs = heartbeatMs;
@@ -75,7 +78,7 @@ final class Claim {
         List<String> keys = new ArrayList<>(7);
         keys.add(base + ":holders");
         keys.add(base + ":leases");
-        keys.add(base + ":fences");
+        keys.add(fenceSequence);
         keys.add(base + ":waiting");
         return keys;
     }
@@ -104,12 +107,9 @@ final class Claim {
         return base + ":waiter:";
     }
 
-    String ticketKey() {
-        return base + ":tickets";
-    }
-
+    /** Tickets are steps of the node's fence sequence too: no counter per name is left behind. */
     List<String> ticketKeys() {
-        return List.of(ticketKey(), base + ":queue", heartbeatKey());
+        return List.of(fenceSequence, base + ":queue", heartbeatKey());
     }
 
     List<String> ticketArgs() {
@@ -129,7 +129,7 @@ final class Claim {
         if (kind == Kind.FAIR) {
             List<String> keys = common();
             keys.add(base + ":queue");
-            keys.add(ticketKey());
+            keys.add(fenceSequence);
             keys.add(heartbeatKey());
             return keys;
         }

@@ -151,12 +151,16 @@ final class PrimitiveEngine implements AutoCloseable {
         });
     }
 
-    /** How many granting nodes hold every fence counter ≥ the token handed out, raising them where lower. */
+    /**
+     * How many granting nodes have a fence sequence ≥ every token handed out, raising it where lower. A
+     * node's sequence after its grant is the highest value it answered (each slot stepped it in turn).
+     */
     private Uni<Integer> fenceOnQuorum(Claim claim, String token, SortedMap<Integer, Long> fences, List<Quorum.Reply> granted) {
+        long highest = fences.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         List<RedisNode> behind = new ArrayList<>();
         for (Quorum.Reply reply : granted) {
-            Map<Integer, Long> own = fields(reply.response());
-            if (fences.entrySet().stream().anyMatch(e -> own.getOrDefault(e.getKey(), 0L) < e.getValue())) {
+            long own = fields(reply.response()).values().stream().mapToLong(Long::longValue).max().orElse(0);
+            if (own < highest) {
                 behind.add(reply.node());
             }
         }
@@ -164,12 +168,7 @@ final class PrimitiveEngine implements AutoCloseable {
         if (atToken >= quorum || behind.isEmpty()) {
             return Uni.createFrom().item(atToken);
         }
-        List<String> args = new ArrayList<>();
-        args.add(token);
-        fences.forEach((slot, value) -> {
-            args.add(Integer.toString(slot));
-            args.add(Long.toString(value));
-        });
+        List<String> args = List.of(token, Long.toString(highest));
         return Quorum.fanOut(behind, node -> node.eval(PrimitiveScripts.RAISE, claim.raiseKeys(), args))
                 .map(replies -> atToken + (int) Quorum.count(replies));
     }

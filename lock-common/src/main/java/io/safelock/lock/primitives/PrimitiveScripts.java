@@ -9,13 +9,15 @@ import io.safelock.lock.redis.LuaScript;
  *   <li>KEYS[1] holders: sorted set, lease token → expiry in the node's own clock (ms), so a holder that
  *       dies drops out when its lease runs out;</li>
  *   <li>KEYS[2] what each lease holds: hash, token → "r", "w", "f" or the semaphore slots "0,3";</li>
- *   <li>KEYS[3] fence counters: hash, field → counter ("0", or the semaphore slot); no TTL, like the
- *       plain lock's fence counter, so tokens keep rising;</li>
+ *   <li>KEYS[3] the node's fence sequence ({@code <prefix>fence}, the plain lock's own): one key per node
+ *       for every name, so names that were used leave nothing behind once released. Each grant steps it
+ *       to {@code max(previous + 1, node clock in µs)}, so it keeps rising on a node that lost its data;</li>
  *   <li>KEYS[4] waiting flag: set by a refused attempt, so that a release announces itself on the
  *       release channel only when someone waits.</li>
  * </ul>
- * A granted acquire answers {1, field, fence, field, fence, …}; a refused one {0, ms until the earliest
- * holder's lease ends (-1 unknown, -2 queued behind other waiters)}.
+ * Every other per-name key expires: the holders and leases with the longest lease, flags and marks with
+ * their own short TTLs. A granted acquire answers {1, field, fence, field, fence, …}; a refused one {0, ms
+ * until the earliest holder's lease ends (-1 unknown, -2 queued behind other waiters)}.
  */
 final class PrimitiveScripts {
 
@@ -48,6 +50,11 @@ final class PrimitiveScripts {
               if #first == 2 then return tonumber(first[2]) - now end
               return -1
             end
+            local function next_fence()
+              local fence = math.max(tonumber(redis.call('GET', KEYS[3]) or '0') + 1, tonumber(clock[1]) * 1000000 + tonumber(clock[2]))
+              redis.call('SET', KEYS[3], string.format('%.0f', fence))
+              return fence
+            end
             local function refuse(ms)
               redis.call('SET', KEYS[4], '1', 'PX', math.max(ms, 0) + 1000)
               return {0, ms}
@@ -59,7 +66,7 @@ final class PrimitiveScripts {
     }
 
     /**
-     * Read side. KEYS: holders, leases, fences, waiting flag, writer, writer waiting. ARGV: token, ttl ms.
+     * Read side. KEYS: holders, leases, fence sequence, waiting flag, writer, writer waiting. ARGV: token, ttl ms.
      * Refused while a writer holds or a writer waits (writers do not starve behind a stream of readers).
      */
     static final LuaScript READ = script("rw-read", """
@@ -67,11 +74,11 @@ final class PrimitiveScripts {
             if redis.call('EXISTS', KEYS[5]) == 1 then return refuse(redis.call('PTTL', KEYS[5])) end
             if redis.call('EXISTS', KEYS[6]) == 1 then return refuse(-2) end
             hold(ARGV[1], 'r', ttl)
-            return {1, '0', redis.call('HINCRBY', KEYS[3], '0', 1)}
+            return {1, '0', next_fence()}
             """);
 
     /**
-     * Write side. KEYS: holders, leases, fences, waiting flag, writer, writer waiting. ARGV: token, ttl
+     * Write side. KEYS: holders, leases, fence sequence, waiting flag, writer, writer waiting. ARGV: token, ttl
      * ms, waiter id, waiting-mark ms. Granted when nobody holds; otherwise marks this writer as waiting
      * unless another writer already is (new readers are refused while a mark lives; its writer renews it
      * with each attempt, so a dead waiter's mark is gone within its TTL). Writers among themselves race
@@ -91,11 +98,11 @@ final class PrimitiveScripts {
             hold(ARGV[1], 'w', ttl)
             redis.call('SET', KEYS[5], ARGV[1], 'PX', ttl)
             if marked == ARGV[3] then redis.call('DEL', KEYS[6]) end
-            return {1, '0', redis.call('HINCRBY', KEYS[3], '0', 1)}
+            return {1, '0', next_fence()}
             """);
 
     /**
-     * Semaphore. KEYS: holders, leases, fences, waiting flag. ARGV: token, ttl ms, total permits, permits
+     * Semaphore. KEYS: holders, leases, fence sequence, waiting flag. ARGV: token, ttl ms, total permits, permits
      * wanted, preferred slots ("1,4" or ''). Each permit is a slot 0..total-1; a lease takes free slots,
      * the preferred ones if all of them are free (so that nodes agree under Redlock), else the lowest free.
      * Answers {1, slot, fence, slot, fence, …}.
@@ -129,28 +136,31 @@ final class PrimitiveScripts {
             local granted = {1}
             for _, s in ipairs(pick) do
               granted[#granted + 1] = tostring(s)
-              granted[#granted + 1] = redis.call('HINCRBY', KEYS[3], tostring(s), 1)
+              granted[#granted + 1] = next_fence()
             end
             return granted
             """);
 
     /**
-     * Fair lock ticket. KEYS: ticket counter, queue, this waiter's heartbeat. ARGV: waiter id, heartbeat ms.
-     * Increments the counter and joins the queue at once with that value, so no later caller can be served
-     * between taking a ticket and joining; the first attempt moves the waiter to its final ticket (the
-     * highest over a quorum, never lower than this). Answers the counter.
+     * Fair lock ticket. KEYS: the node's fence sequence, queue, this waiter's heartbeat. ARGV: waiter id,
+     * heartbeat ms. Steps the sequence (as a grant does: above its previous value and the node's clock in µs)
+     * and joins the queue at once with that value, so no later caller can be served between taking a ticket
+     * and joining; the first attempt moves the waiter to its final ticket (the highest over a quorum, never
+     * lower than this). Answers the ticket.
      */
     static final LuaScript TICKET = LuaScript.of("fair-ticket", """
-            local ticket = redis.call('INCR', KEYS[1])
-            redis.call('ZADD', KEYS[2], ticket, ARGV[1])
+            local clock = redis.call('TIME')
+            local ticket = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, tonumber(clock[1]) * 1000000 + tonumber(clock[2]))
+            redis.call('SET', KEYS[1], string.format('%.0f', ticket))
+            redis.call('ZADD', KEYS[2], string.format('%.0f', ticket), ARGV[1])
             redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
             if redis.call('PTTL', KEYS[2]) < 2 * tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[2])) end
             return ticket
             """);
 
     /**
-     * Fair lock. KEYS: holders, leases, fences, waiting flag, queue, ticket counter, this waiter's
-     * heartbeat. ARGV: token, ttl ms, waiter id, ticket, heartbeat ms, heartbeat key prefix, joined ('1'
+     * Fair lock. KEYS: holders, leases, fence sequence, waiting flag, queue, fence sequence again (tickets
+     * come from it too), this waiter's heartbeat. ARGV: token, ttl ms, waiter id, ticket, heartbeat ms, heartbeat key prefix, joined ('1'
      * once an attempt has placed the waiter: if it is missing now, its heartbeat lapsed and it was dropped;
      * answers {0, -3} and the waiter takes a new ticket, at the back). Joins the queue (ordered by ticket, then waiter id: the same order on every node), renews this
      * waiter's heartbeat, drops waiters at the head whose heartbeat expired, and grants the lock only to
@@ -174,32 +184,30 @@ final class PrimitiveScripts {
               redis.call('ZREM', KEYS[5], ARGV[3])
               redis.call('DEL', KEYS[7])
               hold(ARGV[1], 'f', ttl)
-              return {1, '0', redis.call('HINCRBY', KEYS[3], '0', 1)}
+              return {1, '0', next_fence()}
             end
             if redis.call('ZCARD', KEYS[1]) > 0 then return refuse(earliest_end()) end
             return refuse(-2)
             """);
 
     /**
-     * KEYS: holders, fences. ARGV: token, field, value, field, value, … While the token still holds here,
-     * raises each fence counter to at least the value, so any later holder that wins this node counts
-     * above it. 1 if the token held.
+     * KEYS: holders, fence sequence. ARGV: token, value. While the token still holds here, raises the
+     * node's fence sequence to at least the value (the highest token the hold was given), so any later
+     * holder that wins this node counts above it. 1 if the token held.
      */
     static final LuaScript RAISE = LuaScript.of("primitive-raise", """
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
             local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
             if (not expiry) or tonumber(expiry) <= now then return 0 end
-            for i = 2, #ARGV, 2 do
-              if tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0') < tonumber(ARGV[i + 1]) then
-                redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-              end
+            if tonumber(redis.call('GET', KEYS[2]) or '0') < tonumber(ARGV[2]) then
+              redis.call('SET', KEYS[2], ARGV[2])
             end
             return 1
             """);
 
     /**
-     * KEYS: holders, leases, fences, waiting flag[, writer]. ARGV: token, ttl ms. Resets the lease's expiry
+     * KEYS: holders, leases, fence sequence, waiting flag[, writer]. ARGV: token, ttl ms. Resets the lease's expiry
      * only if the token still holds here; 1 if it did.
      */
     static final LuaScript EXTEND = script("primitive-extend", """
@@ -213,7 +221,7 @@ final class PrimitiveScripts {
             """);
 
     /**
-     * KEYS: holders, leases, fences, waiting flag, then per primitive: rw: writer, writer waiting; fair:
+     * KEYS: holders, leases, fence sequence, waiting flag, then per primitive: rw: writer, writer waiting; fair:
      * queue, heartbeat. ARGV: token, channel, name, kind (rw|sem|fair), waiter id, keep-waiting ('1': an
      * attempt that is undone but keeps waiting: its writer mark or queue place stays), ticket, heartbeat ms.
      * Drops the lease if this token holds it and, when someone waits, announces it on the channel.
