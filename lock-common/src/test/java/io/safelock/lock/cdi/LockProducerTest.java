@@ -50,7 +50,8 @@ class LockProducerTest {
         // with full jitter from 2 ms, a refused sub-millisecond timer would leave it hanging.
         for (int round = 0; round < 10; round++) {
             LockName name = LockName.of("quarkus", "abandoned-" + round);
-            Lease abandoned = blocking.tryAcquire(name, Duration.ofMillis(150));
+            // long enough for a busy machine to grant it in time (a grant slower than its lease is refused)
+            Lease abandoned = blocking.tryAcquire(name, Duration.ofMillis(400));
             Lease next = locks.acquire(name, Duration.ofSeconds(5), Duration.ofSeconds(3)).await().atMost(Duration.ofSeconds(5));
             assertThat(next.fencingToken()).isGreaterThan(abandoned.fencingToken());
             blocking.release(next);
