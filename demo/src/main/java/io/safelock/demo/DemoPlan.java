@@ -35,6 +35,8 @@ public record DemoPlan(Path root, Path runDir, List<Integer> lockPorts, List<Int
         Map<String, String> inventory = new LinkedHashMap<>();
         inventory.put("DB_URL", "postgresql://127.0.0.1:5432/inventory");
         inventory.put("RABBITMQ_HOST", "127.0.0.1");
+        // the demo shows the checkout bound on /buy (row I5); it is off by default (see the inventory README)
+        inventory.put("INVENTORY_BUY_MAX_CONCURRENT_CHECKOUTS", "16");
         Map<String, String> counter = new LinkedHashMap<>();
         counter.put("QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:6379");
         counter.put("RABBITMQ_HOST", "127.0.0.1");

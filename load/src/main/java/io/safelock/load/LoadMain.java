@@ -284,11 +284,17 @@ public final class LoadMain {
     }
 
     private void warmUp(long[] products) {
-        say("warm-up (JIT): with-lock, without-lock, conditional-update at 300/s");
+        say("warm-up (JIT): with-lock, without-lock, conditional-update; counter unsafe, locked, atomic; at 300/s");
         for (String strategy : List.of("with-lock", "without-lock", "conditional-update")) {
             LongUnaryOperator product = walk(products);
             generator.run("warm-up", new OpenLoad.Target("warm-up", ports(INVENTORY_PORT),
                     i -> "/purchase/" + strategy + "/" + product.applyAsLong(i), "{\"quantity\":1}"), 300, quick ? 2 : 5, 30, false);
+        }
+        // the counter replicas too: otherwise the first counter scenario measures a cold JVM
+        for (String mode : List.of("unsafe", "locked", "atomic")) {
+            String names = "warm-up-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+            generator.run("warm-up", new OpenLoad.Target("warm-up", ports(COUNTER_PORT),
+                    i -> "/counters/" + names + (i % 100) + "/increment", "{\"by\":1,\"mode\":\"" + mode + "\"}"), 300, quick ? 2 : 5, 30, false);
         }
     }
 
