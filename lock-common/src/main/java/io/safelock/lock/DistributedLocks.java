@@ -29,8 +29,9 @@ import org.jboss.logging.Logger;
  * locks.withLock(LockName.of("product", id), guard ->
  *         repository.decrementStock(id, qty, guard.fencingToken()));
  * }</pre>
+ * The calls a service makes are those of {@link Locks}, which a unit test can fill with an in-memory fake.
  */
-public final class DistributedLocks implements AutoCloseable {
+public final class DistributedLocks implements AutoCloseable, Locks {
 
     private static final Logger LOG = Logger.getLogger(DistributedLocks.class);
     private static final Duration MIN_TTL = Duration.ofMillis(10);
@@ -75,6 +76,16 @@ public final class DistributedLocks implements AutoCloseable {
 
     public LockSettings settings() {
         return settings;
+    }
+
+    @Override
+    public Duration leaseTtl() {
+        return settings.leaseTtl();
+    }
+
+    @Override
+    public Duration waitTimeout() {
+        return settings.waitTimeout();
     }
 
     public BlockingLocks blocking() {
