@@ -5,9 +5,9 @@ import io.safelock.counter.store.CounterOverflowException;
 import io.safelock.counter.store.CounterStore;
 import io.safelock.counter.store.FenceClaim;
 import io.safelock.counter.store.OnceResult;
-import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockGuard;
 import io.safelock.lock.LockName;
+import io.safelock.lock.Locks;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -29,11 +29,11 @@ public class LockedUpdate {
     /** Lock group of every counter: one metric series, the counter name is the lock id. */
     public static final String LOCK_GROUP = "counter";
 
-    private final DistributedLocks locks;
+    private final Locks locks;
     private final CounterStore store;
     private final String replica;
 
-    public LockedUpdate(DistributedLocks locks, CounterStore store, Replica replica) {
+    public LockedUpdate(Locks locks, CounterStore store, Replica replica) {
         this.locks = locks;
         this.store = store;
         this.replica = replica.name();
