@@ -51,7 +51,8 @@ import java.util.function.Function;
  * </ul>
  * Nothing here blocks a caller's thread. A lock freed by a release is handed over on the releasing thread
  * (as the real hand-over is); waits that time out and leases that expire are answered on a thread of
- * this object. {@link #close()} stops those threads.
+ * this object. {@link #close()} stops those threads. The fault switches tell the callers they affect on the
+ * thread that throws the switch, before they return: a test can assert the consequences right after.
  */
 public final class InMemoryLocks implements Locks, AutoCloseable {
 
