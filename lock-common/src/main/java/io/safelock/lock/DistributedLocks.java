@@ -5,6 +5,7 @@ import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
 import io.safelock.lock.metrics.LockMetrics.Outcome;
 import io.safelock.lock.internal.LeaseKeeper;
+import io.safelock.lock.internal.LeaseOperations;
 import io.safelock.lock.internal.redis.RedisNode;
 import io.safelock.lock.internal.redis.ReleaseListener;
 import io.smallrye.mutiny.Uni;
@@ -29,8 +30,9 @@ import org.jboss.logging.Logger;
  * locks.withLock(LockName.of("product", id), guard ->
  *         repository.decrementStock(id, qty, guard.fencingToken()));
  * }</pre>
+ * The calls a service makes are those of {@link Locks}, which a unit test can fill with an in-memory fake.
  */
-public final class DistributedLocks implements AutoCloseable {
+public final class DistributedLocks implements AutoCloseable, Locks {
 
     private static final Logger LOG = Logger.getLogger(DistributedLocks.class);
     private static final Duration MIN_TTL = Duration.ofMillis(10);
@@ -43,6 +45,26 @@ public final class DistributedLocks implements AutoCloseable {
     private final List<ReleaseListener> listeners = new ArrayList<>();
     private final BlockingLocks blocking = new BlockingLocks(this);
     private final LockOwnership ownership;
+    /**
+     * What this process's leases call for their release and extension: the methods below, kept out of this
+     * class's public API (a second release through them would skip the lease's once-only guard).
+     */
+    private final LeaseOperations leaseOperations = new LeaseOperations() {
+        @Override
+        public Uni<Void> release(Lease lease) {
+            return DistributedLocks.this.release(lease);
+        }
+
+        @Override
+        public Uni<Lease> extend(Lease lease, Duration ttl) {
+            return DistributedLocks.this.extend(lease, ttl);
+        }
+
+        @Override
+        public void releasedAfterExpiry(Lease lease) {
+            DistributedLocks.this.releasedAfterExpiry(lease);
+        }
+    };
     /** Callers of this process waiting per lock name, for {@link #inspect}. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> waitingHere = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -75,6 +97,16 @@ public final class DistributedLocks implements AutoCloseable {
 
     public LockSettings settings() {
         return settings;
+    }
+
+    @Override
+    public Duration leaseTtl() {
+        return settings.leaseTtl();
+    }
+
+    @Override
+    public Duration waitTimeout() {
+        return settings.waitTimeout();
     }
 
     public BlockingLocks blocking() {
@@ -141,7 +173,7 @@ public final class DistributedLocks implements AutoCloseable {
 
     Lease granted(LockName name, String token, String waiter, Duration ttl, Redlock.Attempt.Granted granted,
                   LocalLine<Acquisitions.Waiter, Acquisitions.HandedOver>.Turn turn, long started, String label, int attempts) {
-        Lease lease = new Lease(this, name, token, waiter, granted.fencingToken(), granted.validUntilNanos(), ttl, turn);
+        Lease lease = new Lease(leaseOperations, name, token, waiter, granted.fencingToken(), granted.validUntilNanos(), ttl, turn);
         Duration waited = Acquisitions.since(started);
         metrics.acquireFinished(name.group(), Outcome.ACQUIRED, waited);
         metrics.waited(name.group(), waited);

@@ -1,6 +1,8 @@
 package io.safelock.lock;
 
 import io.safelock.lock.internal.Extendable;
+import io.safelock.lock.internal.LeaseFactory;
+import io.safelock.lock.internal.LeaseOperations;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Lease implements Extendable {
 
-    private final DistributedLocks locks;
+    static {
+        LeaseFactory.install(new LeaseAccess());
+    }
+
+    /** Who granted it: {@link DistributedLocks}, or an in-memory stand-in in unit tests. */
+    private final LeaseOperations locks;
     private final LockName name;
     private final String token;
     private final String waiter;
@@ -29,7 +36,7 @@ public final class Lease implements Extendable {
     private volatile Duration ttl;
     private volatile long expiryTimer = -1;
 
-    Lease(DistributedLocks locks, LockName name, String token, String waiter, long fencingToken, long validUntilNanos,
+    Lease(LeaseOperations locks, LockName name, String token, String waiter, long fencingToken, long validUntilNanos,
           Duration ttl, LocalLine<Acquisitions.Waiter, Acquisitions.HandedOver>.Turn turn) {
         this.locks = locks;
         this.name = name;

@@ -14,10 +14,10 @@ import io.safelock.counter.service.Think;
 import io.safelock.counter.service.UpdateResult;
 import io.safelock.counter.store.CounterStore;
 import io.safelock.counter.store.FenceClaim;
-import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockGuard;
 import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
+import io.safelock.lock.Locks;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.event.Observes;
@@ -47,7 +47,7 @@ public class QueueConsumer {
 
     private final UpdateQueue queue;
     private final CounterStore store;
-    private final DistributedLocks locks;
+    private final Locks locks;
     private final NotificationPublisher notifications;
     private final CounterMetrics metrics;
     private final Vertx vertx;
@@ -61,7 +61,7 @@ public class QueueConsumer {
     private final Map<Integer, String> activity = new ConcurrentHashMap<>();
     private final Duration cycleTimeout;
 
-    public QueueConsumer(UpdateQueue queue, CounterStore store, DistributedLocks locks, NotificationPublisher notifications,
+    public QueueConsumer(UpdateQueue queue, CounterStore store, Locks locks, NotificationPublisher notifications,
                          CounterMetrics metrics, Vertx vertx, Replica replica, CounterConfig config) {
         this.queue = queue;
         this.store = store;

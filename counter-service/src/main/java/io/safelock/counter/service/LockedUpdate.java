@@ -5,9 +5,9 @@ import io.safelock.counter.store.CounterOverflowException;
 import io.safelock.counter.store.CounterStore;
 import io.safelock.counter.store.FenceClaim;
 import io.safelock.counter.store.OnceResult;
-import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockGuard;
 import io.safelock.lock.LockName;
+import io.safelock.lock.Locks;
 import io.safelock.lock.primitives.HoldGuard;
 import io.safelock.lock.primitives.LockPrimitives;
 import io.smallrye.mutiny.Uni;
@@ -31,12 +31,12 @@ public class LockedUpdate {
     /** Lock group of every counter: one metric series, the counter name is the lock id. */
     public static final String LOCK_GROUP = "counter";
 
-    private final DistributedLocks locks;
+    private final Locks locks;
     private final LockPrimitives primitives;
     private final CounterStore store;
     private final String replica;
 
-    public LockedUpdate(DistributedLocks locks, LockPrimitives primitives, CounterStore store, Replica replica) {
+    public LockedUpdate(Locks locks, LockPrimitives primitives, CounterStore store, Replica replica) {
         this.locks = locks;
         this.primitives = primitives;
         this.store = store;
@@ -130,7 +130,7 @@ public class LockedUpdate {
     /** As {@link #underLock}, with the counter's fair lock. */
     private <T> Uni<T> underFairLock(String counter, Function<HoldGuard, Uni<T>> work) {
         LockName name = lockName(counter);
-        return primitives.fair().withLock(name, locks.settings().leaseTtl(), locks.settings().waitTimeout(), guard -> {
+        return primitives.fair().withLock(name, locks.leaseTtl(), locks.waitTimeout(), guard -> {
             LOG.debugf("[%s] granted fair lock %s (ticket %d, fencing token %d)", replica, name, guard.hold().queueTicket(),
                     guard.fencingToken());
             return work.apply(guard);

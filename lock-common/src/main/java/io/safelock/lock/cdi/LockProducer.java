@@ -20,6 +20,10 @@ import jakarta.inject.Singleton;
  * Makes {@link DistributedLocks} and {@link BlockingLocks} injectable in a Quarkus application,
  * configured from {@code lock.*}. Created at startup, so a bad node list stops the application with a
  * clear message instead of failing the first request.
+ *
+ * <p>The producer method's bean has every type of its return type, {@link io.safelock.lock.Locks} included
+ * (no {@code @Typed}): {@code @Inject Locks} gets this same bean. A test replaces it for {@code Locks} only
+ * with an {@code @Alternative} producer of another implementation, selected by its test profile.
  */
 @Singleton
 public class LockProducer {

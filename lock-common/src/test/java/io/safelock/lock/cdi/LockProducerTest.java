@@ -9,6 +9,7 @@ import io.safelock.lock.BlockingLocks;
 import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.Lease;
 import io.safelock.lock.LockName;
+import io.safelock.lock.Locks;
 import io.safelock.testsupport.RedisNodesTestResource;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -24,6 +25,9 @@ class LockProducerTest {
 
     @Inject
     BlockingLocks blocking;
+
+    @Inject
+    Locks asInterface;
 
     @Test
     void injectedLocksUseTheConfiguredNodes() {
@@ -41,6 +45,17 @@ class LockProducerTest {
         assertThat(blocking.inspect(LockName.of("quarkus", "1")).owner().service())
                 .as("the holder's service is the application's name").isEqualTo("lock-owner-check");
         blocking.release(lease);
+    }
+
+    /** A service that injects the interface gets the one DistributedLocks bean, configured from lock.*. */
+    @Test
+    void theInterfaceResolvesToTheSameBean() {
+        assertThat(asInterface).isSameAs(locks);
+        assertThat(asInterface.leaseTtl()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(asInterface.waitTimeout()).isEqualTo(locks.settings().waitTimeout());
+        Integer answer = asInterface.withLock(LockName.of("quarkus", "via-interface"), guard -> io.smallrye.mutiny.Uni.createFrom().item(42))
+                .await().atMost(Duration.ofSeconds(10));
+        assertThat(answer).isEqualTo(42);
     }
 
     @Test
