@@ -18,6 +18,19 @@ import org.junit.jupiter.api.BeforeEach;
 @QuarkusTest
 class HttpContractTest extends HttpContractSuite {
 
+    /** Some calls here reset every product (POST /stock/reset-all): the sample products get their stock back afterwards. */
+    private static java.util.Map<Long, Integer> stockBefore;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void rememberStock() {
+        stockBefore = io.safelock.inventory.testing.Products.stockOfAll();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void putStockBack() {
+        io.safelock.inventory.testing.Products.restoreStock(stockBefore);
+    }
+
     @TestHTTPResource("/")
     URL base;
 

@@ -34,6 +34,19 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class StockReportTest {
 
+    /** Some calls here reset every product (POST /stock/reset-all): the sample products get their stock back afterwards. */
+    private static java.util.Map<Long, Integer> stockBefore;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void rememberStock() {
+        stockBefore = io.safelock.inventory.testing.Products.stockOfAll();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void putStockBack() {
+        io.safelock.inventory.testing.Products.restoreStock(stockBefore);
+    }
+
     static final Duration TTL = Duration.ofSeconds(10);
     static final Duration WAIT = Duration.ofSeconds(20);
     /** Longer than a request answers when nothing holds it up; shorter than lock.wait-timeout (3 s in tests). */

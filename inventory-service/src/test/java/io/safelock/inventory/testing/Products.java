@@ -23,6 +23,27 @@ public final class Products {
                 .extract().jsonPath().getLong("id");
     }
 
+    /**
+     * Every product's stock now, to put back with {@link #restoreStock} after a test that resets all
+     * products (POST /stock/reset-all), so tests that look at the seeded sample products still see them.
+     */
+    public static java.util.Map<Long, Integer> stockOfAll() {
+        java.util.Map<Long, Integer> stock = new java.util.HashMap<>();
+        try (java.sql.Connection connection = InventoryTestResource.current().database().connect();
+             java.sql.ResultSet rows = connection.createStatement().executeQuery("SELECT id, stock FROM products")) {
+            while (rows.next()) {
+                stock.put(rows.getLong(1), rows.getInt(2));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return stock;
+    }
+
+    public static void restoreStock(java.util.Map<Long, Integer> stock) {
+        stock.forEach((id, value) -> InventoryTestResource.current().database().update("UPDATE products SET stock = ? WHERE id = ?", value, id));
+    }
+
     public static int stock(long id) {
         return given().get("/stock/" + id).then().statusCode(200).extract().jsonPath().getInt("stock");
     }
