@@ -1,10 +1,10 @@
 package io.safelock.inventory.service;
 
 import io.safelock.inventory.config.InventoryConfig;
-import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockException;
 import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
+import io.safelock.lock.Locks;
 import io.safelock.lock.primitives.DistributedSemaphore;
 import io.safelock.lock.primitives.LockPrimitives;
 import io.safelock.lock.quarkus.LockFailure;
@@ -38,14 +38,14 @@ public class CheckoutGate {
     private final Duration maxWait;
     private final Duration ttl;
 
-    CheckoutGate(LockPrimitives primitives, DistributedLocks locks, InventoryConfig config) {
+    CheckoutGate(LockPrimitives primitives, Locks locks, InventoryConfig config) {
         this.permits = config.buy().maxConcurrentCheckouts();
         if (permits < 0 || permits > 10_000) {
             throw new IllegalArgumentException("inventory.buy.max-concurrent-checkouts must be from 0 (no bound) to 10000 but was " + permits);
         }
         this.semaphore = permits == 0 ? null : primitives.semaphores().of(CHECKOUTS, permits);
         this.maxWait = config.buy().maxWait();
-        this.ttl = locks.settings().leaseTtl();
+        this.ttl = locks.leaseTtl();
     }
 
     /** How many checkouts may run at once across the replicas; 0 = no bound. */

@@ -3,9 +3,9 @@ package io.safelock.inventory.service;
 import io.safelock.inventory.data.Sale;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.inventory.idempotency.IdempotencyClaim;
-import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
+import io.safelock.lock.Locks;
 import io.safelock.lock.quarkus.LockFailure;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,12 +26,12 @@ public class RowLockPurchase implements PurchaseFlow {
     private final Pause pause;
     private final Duration waitTimeout;
 
-    RowLockPurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks) {
+    RowLockPurchase(Pool pool, ProductRepository products, PurchaseRecorder recorder, Pause pause, Locks locks) {
         this.pool = pool;
         this.products = products;
         this.recorder = recorder;
         this.pause = pause;
-        this.waitTimeout = locks.settings().waitTimeout();
+        this.waitTimeout = locks.waitTimeout();
     }
 
     @Override

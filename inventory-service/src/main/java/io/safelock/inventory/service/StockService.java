@@ -4,9 +4,9 @@ import io.safelock.inventory.data.FenceClaim;
 import io.safelock.inventory.data.ProductRepository;
 import io.safelock.inventory.data.StockGuardRepository;
 import io.safelock.inventory.data.StockGuardRepository.ReportLine;
-import io.safelock.lock.DistributedLocks;
 import io.safelock.lock.LockException;
 import io.safelock.lock.LockName;
+import io.safelock.lock.Locks;
 import io.safelock.lock.primitives.HoldGuard;
 import io.safelock.lock.primitives.LockPrimitives;
 import io.safelock.lock.quarkus.LockFailure;
@@ -37,11 +37,11 @@ public class StockService {
 
     private final ProductRepository products;
     private final StockGuardRepository guard;
-    private final DistributedLocks locks;
+    private final Locks locks;
     private final LockPrimitives primitives;
     private final Replies replies;
 
-    StockService(ProductRepository products, StockGuardRepository guard, DistributedLocks locks, LockPrimitives primitives, Replies replies) {
+    StockService(ProductRepository products, StockGuardRepository guard, Locks locks, LockPrimitives primitives, Replies replies) {
         this.products = products;
         this.guard = guard;
         this.locks = locks;
@@ -173,11 +173,11 @@ public class StockService {
     }
 
     private Duration ttl() {
-        return locks.settings().leaseTtl();
+        return locks.leaseTtl();
     }
 
     private Duration waitTimeout() {
-        return locks.settings().waitTimeout();
+        return locks.waitTimeout();
     }
 
     private Reply notFound(long productId) {
