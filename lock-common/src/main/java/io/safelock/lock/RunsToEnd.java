@@ -1,7 +1,8 @@
 package io.safelock.lock;
 
 import io.smallrye.mutiny.Uni;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -17,24 +18,39 @@ final class RunsToEnd {
     private RunsToEnd() {
     }
 
+    private static final int PENDING = 0;
+    private static final int DELIVERING = 1;
+    private static final int DELIVERED = 2;
+    private static final int CANCELLED = 3;
+
     static <T> Uni<T> of(Uni<T> work, Runnable onCancel, Consumer<T> abandoned) {
         return Uni.createFrom().emitter(emitter -> {
-            AtomicBoolean settled = new AtomicBoolean();
+            AtomicInteger state = new AtomicInteger(PENDING);
+            AtomicReference<Thread> deliverer = new AtomicReference<>();
             emitter.onTermination(() -> {
-                if (settled.compareAndSet(false, true)) {
+                if (state.compareAndSet(PENDING, CANCELLED)) {
                     onCancel.run(); // terminated before the work settled it: the caller cancelled
+                } else if (deliverer.get() != Thread.currentThread()) {
+                    // a cancel on another thread while the item was being handed over: if the cancel won, the
+                    // emitter drops the item, so it must be undone (the completion's own clean-up runs on the
+                    // delivering thread and is not a cancel)
+                    state.compareAndSet(DELIVERING, CANCELLED);
                 }
             });
             work.subscribe().with(
                     item -> {
-                        if (settled.compareAndSet(false, true)) {
-                            emitter.complete(item);
-                        } else {
+                        if (!state.compareAndSet(PENDING, DELIVERING)) {
                             abandoned.accept(item);
+                            return;
+                        }
+                        deliverer.set(Thread.currentThread());
+                        emitter.complete(item);
+                        if (!state.compareAndSet(DELIVERING, DELIVERED)) {
+                            abandoned.accept(item); // cancelled during the hand-over: nobody got it (undoing twice is harmless)
                         }
                     },
                     failure -> {
-                        if (settled.compareAndSet(false, true)) {
+                        if (state.compareAndSet(PENDING, CANCELLED)) {
                             emitter.fail(failure);
                         }
                     });
