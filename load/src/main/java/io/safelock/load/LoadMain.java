@@ -40,9 +40,22 @@ public final class LoadMain {
     static final int PRODUCTS = 1000;
     static final int HOT_DELAY_MS = 100;
 
-    /** One scenario's figures: capacity probe, latency run at 70 % of it, the limit it is compared with. */
-    record Row(String config, String scenario, Result probe, Result load, String limitName, double limit) {
+    /**
+     * One scenario's figures: capacity probe, latency run at 70 % of it, the limit it is compared with, and
+     * the CPU seconds each group of processes spent during the probe.
+     */
+    record Row(String config, String scenario, Result probe, Result load, String limitName, double limit, Map<String, Double> cpu,
+               double machineBusy) {
+
+        /** Milliseconds of CPU per answer, for one group or (null) the whole machine. */
+        double cpuMillisPerAnswer(String group) {
+            double seconds = group == null ? cpu.values().stream().mapToDouble(Double::doubleValue).sum() : cpu.getOrDefault(group, 0.0);
+            return probe.completed() == 0 ? Double.NaN : 1000 * seconds / probe.completed();
+        }
     }
+
+    /** Warming a JVM stops once its JIT compiler threads use at most this share of its CPU over a cycle. */
+    private static final double JIT_QUIET = 0.05;
 
     private final boolean quick;
     private final int connections;
@@ -53,6 +66,11 @@ public final class LoadMain {
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Double> limits = new LinkedHashMap<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
+    /** CPU milliseconds per transaction of each pgbench script (PostgreSQL and pgbench itself). */
+    private final Map<String, Double> pgbenchCpu = new LinkedHashMap<>();
+    private final List<String> warmUps = new ArrayList<>();
+    private final CpuMeter cpu;
+    private final int cores = Runtime.getRuntime().availableProcessors();
     private final Http http = new Http(Duration.ofSeconds(10));
     private final OpenLoad generator;
     private double hotUtilisation = Double.NaN;
@@ -63,6 +81,7 @@ public final class LoadMain {
         this.only = only == null ? null : java.util.regex.Pattern.compile(only);
         this.connections = connections;
         this.generator = new OpenLoad(connections);
+        this.cpu = new CpuMeter(runDir.resolve("pids"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -146,7 +165,9 @@ public final class LoadMain {
         if (naive) {
             startNaive();
         }
-        warmUp(products);
+        // queued is left out: its backlog would still be draining when the first scenario starts
+        warmUp("inventory", purchaseTargets(products, List.of("without-lock", "with-lock", "conditional-update", "select-for-update", "/buy")), 2500);
+        warmUp("counter", counterTargets(List.of("unsafe", "locked", "atomic")), 4000);
         String config = "1 node, in memory";
         for (String strategy : List.of("without-lock", "with-lock", "conditional-update", "select-for-update")) {
             purchases(config, strategy, "/purchase/" + strategy + "/", "{\"quantity\":1}", products, limitFor(strategy), 2500);
@@ -155,6 +176,9 @@ public final class LoadMain {
         hotProduct(products[2]);
         for (String mode : List.of("unsafe", "locked", "atomic", "queued")) {
             counters(config, mode);
+        }
+        if (naive) {
+            warmUp("naive", naiveTargets(products), 3000);
         }
         for (String route : List.of("with-lock", "without-lock")) {
             naive(route, products);
@@ -177,7 +201,8 @@ public final class LoadMain {
         persistence(fiveNodes, false);
         cluster.replicas().startAll();
         long[] redlockProducts = createProducts(DATABASE);
-        warmUp(redlockProducts);
+        warmUp("inventory", purchaseTargets(redlockProducts, List.of("with-lock", "/buy")), 2500);
+        warmUp("counter", counterTargets(List.of("locked")), 4000);
         lockedScenarios("Redlock(5), in memory", redlockProducts);
         persistence(fiveNodes, true);
         redisLimits(true);
@@ -254,7 +279,17 @@ public final class LoadMain {
         Path scripts = root.resolve("load/pgbench");
         for (String script : List.of("order-transaction", "with-lock", "without-lock", "conditional-update", "select-for-update", "naive")) {
             say("pgbench, 32 clients, " + pgbenchSeconds() + " s: " + script + ".sql");
+            CpuMeter.Snapshot before = cpu.snapshot();
             double tps = Tools.pgbench(PGBENCH_DATABASE, scripts.resolve(script + ".sql"), 32, pgbenchSeconds(), products[0], products[1]);
+            Map<String, Double> spent = cpu.snapshot().since(before);
+            double transactions = tps * pgbenchSeconds();
+            // pgbench's backends exit with it, before the second reading: count the whole machine's busy time
+            // except the (idle) replicas and lock nodes this benchmark started
+            double machine = spent.values().stream().mapToDouble(Double::doubleValue).sum();
+            for (String started : List.of(CpuMeter.INVENTORY, CpuMeter.COUNTER, CpuMeter.LOCK_NODES, CpuMeter.NAIVE)) {
+                machine -= spent.get(started);
+            }
+            pgbenchCpu.put("pgbench " + script + ".sql", 1000 * machine / transactions);
             limits.put("pgbench " + script + ".sql", tps);
         }
         Tools.psql("postgres", "DROP DATABASE IF EXISTS " + PGBENCH_DATABASE + " WITH (FORCE)");
@@ -283,19 +318,88 @@ public final class LoadMain {
         return List.of(first, first + 1);
     }
 
-    private void warmUp(long[] products) {
-        say("warm-up (JIT): with-lock, without-lock, conditional-update; counter unsafe, locked, atomic; at 300/s");
-        for (String strategy : List.of("with-lock", "without-lock", "conditional-update")) {
+    /**
+     * Brings the replicas' JIT compilers to their steady state before anything is measured: every route at
+     * full load (a capacity probe of a few seconds each), cycle after cycle, until the compiler threads of
+     * every replica of the service used at most {@link #JIT_QUIET} of its CPU over the last cycle. A fresh
+     * replica answers a small fraction of its steady capacity for its first minute or two under load (C2
+     * compiles on the same two cores the service runs on), so a short warm-up measures the JIT, not the
+     * service. The generator warms up with the first service.
+     */
+    private void warmUp(String service, List<OpenLoad.Target> routes, double rate) {
+        List<Long> pids = pidsOf(service + "-");
+        double roundSeconds = quick ? 2 : 4;
+        double budgetSeconds = quick ? 40 : 240;
+        long start = System.nanoTime();
+        for (int cycle = 1; ; cycle++) {
+            Map<Long, double[]> before = jit(pids);
+            StringBuilder rates = new StringBuilder();
+            for (OpenLoad.Target route : routes) {
+                Result round = generator.run("warm-up", route, rate, roundSeconds, 30, true);
+                rates.append(rates.isEmpty() ? "" : ", ").append(route.name()).append(' ').append(Math.round(round.throughput())).append("/s");
+            }
+            double share = jitShare(before, jit(pids));
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            say(String.format(Locale.ROOT, "warm-up %s, cycle %d (%.0f s): %s; JIT compilers %.0f %% of the replicas' CPU", service, cycle,
+                    elapsed, rates, 100 * share));
+            boolean quiet = share <= JIT_QUIET;
+            if (quiet || elapsed >= budgetSeconds) {
+                warmUps.add(String.format(Locale.ROOT, "%s: %d cycles, %.0f s, JIT %.0f %% of the replicas' CPU in the last cycle%s", service,
+                        cycle, elapsed, 100 * share, quiet ? "" : " (time budget spent while still compiling)"));
+                return;
+            }
+        }
+    }
+
+    private List<Long> pidsOf(String namePrefix) {
+        Path dir = runDir.resolve("pids");
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(namePrefix))
+                    .flatMap(f -> ProcessRecord.read(f).stream()).map(ProcessRecord::pid).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<Long, double[]> jit(List<Long> pids) {
+        Map<Long, double[]> seconds = new LinkedHashMap<>();
+        pids.forEach(pid -> seconds.put(pid, CpuMeter.jitAndTotal(pid)));
+        return seconds;
+    }
+
+    /** The largest share of a replica's CPU its JIT compiler threads used between the two readings (0 for a process that is not a JVM). */
+    private static double jitShare(Map<Long, double[]> before, Map<Long, double[]> after) {
+        double worst = 0;
+        for (Map.Entry<Long, double[]> e : after.entrySet()) {
+            double[] b = before.get(e.getKey());
+            double total = e.getValue()[1] - b[1];
+            if (total > 0) {
+                worst = Math.max(worst, (e.getValue()[0] - b[0]) / total);
+            }
+        }
+        return worst;
+    }
+
+    private List<OpenLoad.Target> purchaseTargets(long[] products, List<String> strategies) {
+        List<OpenLoad.Target> targets = new ArrayList<>();
+        for (String strategy : strategies) {
             LongUnaryOperator product = walk(products);
-            generator.run("warm-up", new OpenLoad.Target("warm-up", ports(INVENTORY_PORT),
-                    i -> "/purchase/" + strategy + "/" + product.applyAsLong(i), "{\"quantity\":1}"), 300, quick ? 2 : 5, 30, false);
+            boolean buy = strategy.equals("/buy");
+            String prefix = buy ? "/buy/" : "/purchase/" + strategy + "/";
+            targets.add(new OpenLoad.Target(strategy, ports(INVENTORY_PORT), i -> prefix + product.applyAsLong(i),
+                    buy ? "{\"amount\":1}" : "{\"quantity\":1}"));
         }
-        // the counter replicas too: otherwise the first counter scenario measures a cold JVM
-        for (String mode : List.of("unsafe", "locked", "atomic")) {
+        return targets;
+    }
+
+    private List<OpenLoad.Target> counterTargets(List<String> modes) {
+        List<OpenLoad.Target> targets = new ArrayList<>();
+        for (String mode : modes) {
             String names = "warm-up-" + Long.toString(System.currentTimeMillis(), 36) + "-";
-            generator.run("warm-up", new OpenLoad.Target("warm-up", ports(COUNTER_PORT),
-                    i -> "/counters/" + names + (i % 100) + "/increment", "{\"by\":1,\"mode\":\"" + mode + "\"}"), 300, quick ? 2 : 5, 30, false);
+            targets.add(new OpenLoad.Target("counter " + mode, ports(COUNTER_PORT), i -> "/counters/" + names + (i % 100) + "/increment",
+                    "{\"by\":1,\"mode\":\"" + mode + "\"}"));
         }
+        return targets;
     }
 
     private long walks;
@@ -322,6 +426,15 @@ public final class LoadMain {
                 "locked".equals(mode) || "unsafe".equals(mode) ? "Redis PING/s, 32 clients" : "Redis SET/s, 32 clients");
     }
 
+    private List<OpenLoad.Target> naiveTargets(long[] products) {
+        List<OpenLoad.Target> targets = new ArrayList<>();
+        for (String route : List.of("with-lock", "without-lock")) {
+            LongUnaryOperator product = walk(products);
+            targets.add(new OpenLoad.Target(route, ports(NAIVE_PORT), i -> "/purchase/" + route + "/" + product.applyAsLong(i), "{\"quantity\":1}"));
+        }
+        return targets;
+    }
+
     private void naive(String route, long[] products) {
         LongUnaryOperator product = walk(products);
         measure("naive Node.js", route + ", " + PRODUCTS + " products", new OpenLoad.Target(route, ports(NAIVE_PORT),
@@ -337,8 +450,13 @@ public final class LoadMain {
         if (!wanted(config + " | " + scenario)) {
             return;
         }
+        waitUntilQuiet();
         say(config + " | " + scenario + ": capacity probe at " + (int) probeRate + "/s");
+        CpuMeter.Snapshot before = cpu.snapshot();
+        long wallBefore = System.nanoTime();
         Result probe = generator.run(scenario, target, probeRate, probeSeconds(), 30, true);
+        Map<String, Double> spent = cpu.snapshot().since(before);
+        double busy = spent.values().stream().mapToDouble(Double::doubleValue).sum() / ((System.nanoTime() - wallBefore) / 1e9) / cores;
         double rate = Math.max(10, 0.7 * probe.throughput());
         say(String.format(Locale.ROOT, "  capacity %.0f/s; latency run at %.0f/s", probe.throughput(), rate));
         Result load = generator.run(scenario, target, rate, loadSeconds(), 30, false);
@@ -346,7 +464,30 @@ public final class LoadMain {
                 load.millis(99), load.millis(99.9), load.statusSummary()));
         samples(probe);
         samples(load);
-        rows.add(new Row(config, scenario, probe, load, limit, limits.getOrDefault(limit, Double.NaN)));
+        rows.add(new Row(config, scenario, probe, load, limit, limits.getOrDefault(limit, Double.NaN), spent, busy));
+    }
+
+    /**
+     * Waits until the machine is nearly idle (at most a quarter of its CPU busy over a second), at most two
+     * minutes: work a scenario left behind (counter commands still queued, outbox events, a collector)
+     * would otherwise be measured against the next one.
+     */
+    private void waitUntilQuiet() {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        long start = System.nanoTime();
+        double busy = 1;
+        while (System.nanoTime() < deadline) {
+            CpuMeter.Snapshot before = cpu.snapshot();
+            ProcessRecordSleep.sleep(1000);
+            busy = cpu.snapshot().since(before).values().stream().mapToDouble(Double::doubleValue).sum() / cores;
+            if (busy <= 0.25) {
+                break;
+            }
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        if (waited > 1.5) {
+            say(String.format(Locale.ROOT, "  waited %.0f s for the machine to go quiet (%.0f %% busy)", waited, 100 * busy));
+        }
     }
 
     /** The first answer of each unexpected status, so a table entry such as 409:10 comes with its reason. */
@@ -429,8 +570,17 @@ public final class LoadMain {
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("os.name"),
                 System.getProperty("os.arch"), connections, quick ? " (--quick: short runs)" : ""));
         out.append("Physical limits, same run:\n\n");
-        out.append("| limit | per second |\n|---|---:|\n");
-        limits.forEach((name, value) -> out.append(String.format(Locale.ROOT, "| %s | %.0f |%n", name, value)));
+        out.append("| limit | per second | CPU ms per transaction (PostgreSQL and pgbench) |\n|---|---:|---:|\n");
+        limits.forEach((name, value) -> {
+            Double perTransaction = pgbenchCpu.get(name);
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %s |%n", name, value,
+                    perTransaction == null ? "" : String.format(Locale.ROOT, "%.3f", perTransaction)));
+        });
+        if (!warmUps.isEmpty()) {
+            out.append("\nWarm-up before measuring (every route at full load until the JIT compilers use at most ")
+                    .append(Math.round(100 * JIT_QUIET)).append(" % of each replica's CPU):\n\n");
+            warmUps.forEach(w -> out.append("- ").append(w).append('\n'));
+        }
         out.append("\nScenarios: capacity = answers/s when offered more than the system can do; latency and answers at 70 % of"
                 + " that capacity (below saturation).\n\n");
         out.append("| lock nodes | scenario | capacity/s | of limit | limit | p50 ms | p99 ms | p99.9 ms | answers at 70 % | at capacity, besides 200/400 |\n");
@@ -441,12 +591,42 @@ public final class LoadMain {
                     row.limitName(), row.load().millis(50), row.load().millis(99), row.load().millis(99.9), row.load().statusSummary(),
                     saturationSummary(row.probe())));
         }
+        out.append(cpuTable());
         if (hot != null) {
             out.append(String.format(Locale.ROOT, "%nHot product (1 node, with-lock, %d ms processing, 20 buyers/s): %d sold in %.1f s,"
                             + " lock utilisation %.0f %% (units sold x delay / elapsed); answers %s; 409/503 without Retry-After: %d%n",
                     HOT_DELAY_MS, hot.count("200"), hot.seconds(), 100 * hotUtilisation, hot.statusSummary(), hot.retryAfterMissing()));
         }
         out.append("\n").append(targets());
+        return out.toString();
+    }
+
+    /**
+     * Where each answer's CPU went during the capacity probe, by group of processes: on a machine whose
+     * cores are all busy at capacity, {@code cores / total} is the most this route can do here.
+     */
+    private String cpuTable() {
+        List<String> groups = new ArrayList<>();
+        for (String group : CpuMeter.GROUPS) {
+            if (rows.stream().anyMatch(r -> r.cpuMillisPerAnswer(group) >= 0.0005)) {
+                groups.add(group);
+            }
+        }
+        groups.add(CpuMeter.OTHER);
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nCPU per answer during the capacity probe, in ms (%d cores;"
+                + " \"CPU limit\" = cores / total, the most the route can do on this machine when every core is busy):%n%n", cores));
+        out.append("| lock nodes | scenario | capacity/s | cores busy | CPU limit/s | total ms |");
+        groups.forEach(g -> out.append(' ').append(g).append(" |"));
+        out.append("\n|---|---|---:|---:|---:|---:|");
+        groups.forEach(g -> out.append("---:|"));
+        out.append('\n');
+        for (Row row : rows) {
+            double total = row.cpuMillisPerAnswer(null);
+            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f %% | %.0f | %.3f |", row.config(), row.scenario(),
+                    row.probe().throughput(), 100 * row.machineBusy(), cores * 1000 / total, total));
+            groups.forEach(g -> out.append(String.format(Locale.ROOT, " %.3f |", row.cpuMillisPerAnswer(g))));
+            out.append('\n');
+        }
         return out.toString();
     }
 

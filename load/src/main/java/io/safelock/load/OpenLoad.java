@@ -124,7 +124,9 @@ final class OpenLoad implements AutoCloseable {
                     n[0] = total;
                 }
                 dispatch[0].run();
-                if (n[0] >= total) {
+                // a probe stops sending at the end of its window (above), not when the last request fell due
+                // just before it: sending a backlog of due requests after the window would disturb the next run
+                if (n[0] >= total && (!probe || n[6] == 1)) {
                     vertx.cancelTimer(timer);
                     n[6] = 1;
                     finishIfDone.run();
@@ -152,7 +154,7 @@ final class OpenLoad implements AutoCloseable {
             backlog.clear();
             double span = probe ? seconds : (elapsed > 0 ? elapsed / 1e9 : seconds + drainSeconds);
             long answered = probe ? n[4] : n[2];
-            snapshot.complete(new Result(scenario, rate, answered, span, latencies.copy(), copy, new TreeMap<>(samples), n[5]));
+            snapshot.complete(new Result(scenario, rate, answered, n[2], span, latencies.copy(), copy, new TreeMap<>(samples), n[5]));
         });
         try {
             Result result = snapshot.get(10, TimeUnit.SECONDS);

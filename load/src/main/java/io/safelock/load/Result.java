@@ -4,8 +4,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
-/** One scenario run: what was offered, what was answered, latency from each request's due time, answers by status. */
-record Result(String scenario, double offeredPerSecond, long answered, double seconds, Histogram latencyMicros,
+/**
+ * One scenario run: what was offered, what was answered (within the window for a capacity probe), every
+ * answer including those that came after the window ({@code completed}), latency from each request's due
+ * time, answers by status.
+ */
+record Result(String scenario, double offeredPerSecond, long answered, long completed, double seconds, Histogram latencyMicros,
               Map<String, Long> statuses, Map<String, String> samples, long retryAfterMissing) {
 
     double throughput() {
