@@ -170,9 +170,9 @@ public final class LoadMain {
         warmUp("counter", counterTargets(List.of("unsafe", "locked", "atomic")), 4000);
         String config = "1 node, in memory";
         for (String strategy : List.of("without-lock", "with-lock", "conditional-update", "select-for-update")) {
-            purchases(config, strategy, "/purchase/" + strategy + "/", "{\"quantity\":1}", products, limitFor(strategy), 2500);
+            purchases(config, strategy, products, limitFor(strategy));
         }
-        purchases(config, "/buy", "/buy/", "{\"amount\":1}", products, limitFor("with-lock"), 2500);
+        purchases(config, "/buy", products, limitFor("with-lock"));
         hotProduct(products[2]);
         for (String mode : List.of("unsafe", "locked", "atomic", "queued")) {
             counters(config, mode);
@@ -210,8 +210,8 @@ public final class LoadMain {
     }
 
     private void lockedScenarios(String config, long[] products) {
-        purchases(config, "with-lock", "/purchase/with-lock/", "{\"quantity\":1}", products, limitFor("with-lock"), 2500);
-        purchases(config, "/buy", "/buy/", "{\"amount\":1}", products, limitFor("with-lock"), 2500);
+        purchases(config, "with-lock", products, limitFor("with-lock"));
+        purchases(config, "/buy", products, limitFor("with-lock"));
         counters(config, "locked");
     }
 
@@ -381,25 +381,29 @@ public final class LoadMain {
     }
 
     private List<OpenLoad.Target> purchaseTargets(long[] products, List<String> strategies) {
-        List<OpenLoad.Target> targets = new ArrayList<>();
-        for (String strategy : strategies) {
-            LongUnaryOperator product = walk(products);
-            boolean buy = strategy.equals("/buy");
-            String prefix = buy ? "/buy/" : "/purchase/" + strategy + "/";
-            targets.add(new OpenLoad.Target(strategy, ports(INVENTORY_PORT), i -> prefix + product.applyAsLong(i),
-                    buy ? "{\"amount\":1}" : "{\"quantity\":1}"));
-        }
-        return targets;
+        return strategies.stream().map(strategy -> purchaseTarget(products, strategy)).toList();
+    }
+
+    /** A purchase route ("with-lock", …, or "/buy") over a walk of the products of its own. */
+    private OpenLoad.Target purchaseTarget(long[] products, String strategy) {
+        LongUnaryOperator product = walk(products);
+        boolean buy = strategy.equals("/buy");
+        String prefix = buy ? "/buy/" : "/purchase/" + strategy + "/";
+        return new OpenLoad.Target(strategy, ports(INVENTORY_PORT), i -> prefix + product.applyAsLong(i), buy ? "{\"amount\":1}" : "{\"quantity\":1}");
     }
 
     private List<OpenLoad.Target> counterTargets(List<String> modes) {
-        List<OpenLoad.Target> targets = new ArrayList<>();
-        for (String mode : modes) {
-            String names = "warm-up-" + Long.toString(System.currentTimeMillis(), 36) + "-";
-            targets.add(new OpenLoad.Target("counter " + mode, ports(COUNTER_PORT), i -> "/counters/" + names + (i % 100) + "/increment",
-                    "{\"by\":1,\"mode\":\"" + mode + "\"}"));
-        }
-        return targets;
+        return modes.stream().map(mode -> counterTarget("warm-up-", mode)).toList();
+    }
+
+    /**
+     * Increments of 100 counters of their own (named after the moment): the fresh lock nodes of a run count
+     * fencing tokens from 1 again, and a counter fenced by an earlier run's tokens would refuse them.
+     */
+    private OpenLoad.Target counterTarget(String prefix, String mode) {
+        String names = prefix + Long.toString(System.nanoTime(), 36) + "-";
+        return new OpenLoad.Target("counter " + mode, ports(COUNTER_PORT), i -> "/counters/" + names + (i % 100) + "/increment",
+                "{\"by\":1,\"mode\":\"" + mode + "\"}");
     }
 
     private long walks;
@@ -411,34 +415,26 @@ public final class LoadMain {
         return i -> products[0] + Math.floorMod((i + offset) * 7919L + ((i + offset) >>> 3) * 104729L, span);
     }
 
-    private void purchases(String config, String name, String prefix, String body, long[] products, String limit, double probeRate) {
-        LongUnaryOperator product = walk(products);
-        measure(config, name + ", " + PRODUCTS + " products", new OpenLoad.Target(name, ports(INVENTORY_PORT),
-                i -> prefix + product.applyAsLong(i), body), probeRate, limit);
+    private void purchases(String config, String strategy, long[] products, String limit) {
+        measure(config, strategy + ", " + PRODUCTS + " products", purchaseTarget(products, strategy), 2500, limit);
     }
 
     private void counters(String config, String mode) {
-        // counters of their own per scenario and run: the fresh lock nodes of a run count fencing tokens from 1
-        // again, and a counter fenced by an earlier run's tokens would refuse them
-        String names = "load-" + Long.toString(System.currentTimeMillis(), 36) + "-";
-        measure(config, "counter " + mode + ", 100 counters", new OpenLoad.Target(mode, ports(COUNTER_PORT),
-                i -> "/counters/" + names + (i % 100) + "/increment", "{\"by\":1,\"mode\":\"" + mode + "\"}"), 4000,
+        measure(config, "counter " + mode + ", 100 counters", counterTarget("load-", mode), 4000,
                 "locked".equals(mode) || "unsafe".equals(mode) ? "Redis PING/s, 32 clients" : "Redis SET/s, 32 clients");
     }
 
     private List<OpenLoad.Target> naiveTargets(long[] products) {
-        List<OpenLoad.Target> targets = new ArrayList<>();
-        for (String route : List.of("with-lock", "without-lock")) {
-            LongUnaryOperator product = walk(products);
-            targets.add(new OpenLoad.Target(route, ports(NAIVE_PORT), i -> "/purchase/" + route + "/" + product.applyAsLong(i), "{\"quantity\":1}"));
-        }
-        return targets;
+        return List.of(naiveTarget(products, "with-lock"), naiveTarget(products, "without-lock"));
+    }
+
+    private OpenLoad.Target naiveTarget(long[] products, String route) {
+        LongUnaryOperator product = walk(products);
+        return new OpenLoad.Target(route, ports(NAIVE_PORT), i -> "/purchase/" + route + "/" + product.applyAsLong(i), "{\"quantity\":1}");
     }
 
     private void naive(String route, long[] products) {
-        LongUnaryOperator product = walk(products);
-        measure("naive Node.js", route + ", " + PRODUCTS + " products", new OpenLoad.Target(route, ports(NAIVE_PORT),
-                i -> "/purchase/" + route + "/" + product.applyAsLong(i), "{\"quantity\":1}"), 3000, "pgbench naive.sql");
+        measure("naive Node.js", route + ", " + PRODUCTS + " products", naiveTarget(products, route), 3000, "pgbench naive.sql");
     }
 
     /** A capacity probe (offered above capacity, answers counted in the window), then a run at 70 % of that capacity. */
