@@ -20,6 +20,13 @@ import org.jboss.logging.Logger;
  * {@link EventChannel} and wait for the broker's confirms, mark the rows published, commit. A crash or a lost confirm between publishing and committing
  * publishes the batch again later, so delivery is at least once and consumers de-duplicate by event id;
  * nothing is lost, because a row stays until the broker has confirmed it.
+ *
+ * <p>A poll does not start at the oldest row: published rows stay in the pending index until VACUUM, so
+ * that walk would grow with every event published. It starts at this relay's horizon: the oldest
+ * transaction that was still running at its last complete scan. Every event written before that had
+ * committed by then and was published, or was locked by another replica's relay, which publishes it or,
+ * failing, keeps it for its own next attempt. Only a relay that dies holding a batch leaves events below
+ * every live relay's horizon; a full scan every {@value #FULL_SCAN_EVERY_SECONDS} seconds publishes them.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -27,6 +34,8 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final Duration BACKLOG_EVERY = Duration.ofSeconds(2);
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
+    static final int FULL_SCAN_EVERY_SECONDS = 10;
+    private static final long FULL_SCAN_EVERY_NANOS = Duration.ofSeconds(FULL_SCAN_EVERY_SECONDS).toNanos();
 
     private final Vertx vertx;
     private final Pool pool;
@@ -44,6 +53,9 @@ public class OutboxRelay {
     private int failures;
     private long lastBacklog;
     private long lastCleanup;
+    /** Where the next poll starts: no event written by an older transaction can still be pending (but see above). */
+    private long horizon;
+    private long lastFullScan = System.nanoTime();
 
     OutboxRelay(Vertx vertx, Pool pool, OutboxRepository outbox, EventChannel channel, EventMetrics metrics, InventoryConfig config) {
         this.vertx = vertx;
@@ -120,9 +132,13 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> relayBatch() {
+        long from = scanFrom();
         AtomicReference<List<OutboxEvent>> attempted = new AtomicReference<>();
-        return pool.withTransaction(connection -> outbox.lockPending(connection, settings.batchSize())
-                        .flatMap(batch -> {
+        AtomicReference<OutboxRepository.Pending> scanned = new AtomicReference<>();
+        return pool.withTransaction(connection -> outbox.lockPending(connection, settings.batchSize(), from)
+                        .flatMap(pending -> {
+                            scanned.set(pending);
+                            List<OutboxEvent> batch = pending.events();
                             if (batch.isEmpty()) {
                                 return Uni.createFrom().item(0);
                             }
@@ -132,6 +148,7 @@ public class OutboxRelay {
                                     .replaceWith(batch.size());
                         }))
                 .invoke(count -> {
+                    advanceHorizon(from, scanned.get());
                     if (count > 0) {
                         published(attempted.get()); // counted once committed: a rolled-back batch is published again
                     }
@@ -139,6 +156,29 @@ public class OutboxRelay {
                 // after the rollback, so the rows are no longer locked by this relay
                 .onFailure().call(failure -> attempted.get() == null ? Uni.createFrom().voidItem()
                         : outbox.markFailed(attempted.get(), describe(failure)).onFailure().recoverWithNull());
+    }
+
+    /** The horizon, or 0 (every pending event) when the last full scan is {@value #FULL_SCAN_EVERY_SECONDS} s old. */
+    private long scanFrom() {
+        synchronized (state) {
+            long now = System.nanoTime();
+            if (now - lastFullScan >= FULL_SCAN_EVERY_NANOS) {
+                lastFullScan = now;
+                return 0;
+            }
+            return horizon;
+        }
+    }
+
+    /**
+     * After a committed poll: a partial batch saw every pending event from {@code from} on, so the next poll
+     * may start at the scan's horizon; a full batch only up to its last event's transaction.
+     */
+    private void advanceHorizon(long from, OutboxRepository.Pending scan) {
+        long reached = scan.events().size() < settings.batchSize() ? scan.horizon() : Math.min(scan.horizon(), scan.lastTxid());
+        synchronized (state) {
+            horizon = Math.max(horizon, Math.max(from, reached));
+        }
     }
 
     private void published(List<OutboxEvent> batch) {
@@ -193,10 +233,16 @@ public class OutboxRelay {
         }
         Uni<Integer> deleted = cleanup ? outbox.deletePublishedOlderThan(settings.retention()) : Uni.createFrom().item(0);
         return deleted
-                .flatMap(ignored -> outbox.backlog())
+                .flatMap(ignored -> outbox.backlog(currentHorizon()))
                 .invoke(metrics::backlog)
                 .replaceWithVoid()
                 .onFailure().recoverWithNull();
+    }
+
+    private long currentHorizon() {
+        synchronized (state) {
+            return horizon;
+        }
     }
 
     private static String describe(Throwable failure) {
