@@ -1,9 +1,13 @@
--- /purchase/with-lock as inventory-service sends it at processing delay 0: the lock-free sold-out check,
--- then (under the lock) the sale that claims the row for the holder's fencing token, one statement.
--- The token, which the service gets from the lock, comes from a sequence read in the sold-out check's
--- round trip (a strictly rising token per product, as the lock hands out).
-\set id random(:first, :last)
-SELECT id, name, stock, price, fence_token, updated_at, nextval('pgbench_fencing_token') AS token FROM products WHERE id = :id \gset
+-- /purchase/with-lock as inventory-service sends it at processing delay 0 for a product in stock: under the
+-- lock, the sale that claims the row for the holder's fencing token, one statement (the service reads the
+-- stock before the lock only for products it has seen sold out). The service's tokens come from the lock
+-- and rise with every holder; here each client counts its own from a base above every earlier run's
+-- (pgbench keeps a client's variables from one transaction to the next) and buys only its own share of the
+-- products, so its token is always above the row's fence, as the lock's are.
+\set share (:last - :first + 1) / :clients
+\set id :first + :client_id * :share + random(0, :share - 1)
+\set n :n + 1
+\set token :tokenbase + :n
 WITH sold AS (
     UPDATE products SET stock = stock - 1, updated_at = now(), fence_token = :token
     WHERE id = :id AND fence_token < :token AND stock >= 1

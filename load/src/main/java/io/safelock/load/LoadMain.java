@@ -274,8 +274,6 @@ public final class LoadMain {
                 + " && pg_dump -s -h 127.0.0.1 -U postgres " + DATABASE + " | psql -q -h 127.0.0.1 -U postgres -d " + PGBENCH_DATABASE),
                 Map.of("PGPASSWORD", "postgres"), 120);
         long[] products = createProducts(PGBENCH_DATABASE);
-        // with-lock.sql takes its fencing tokens from here (the service gets them from the lock)
-        Tools.psql(PGBENCH_DATABASE, "CREATE SEQUENCE pgbench_fencing_token");
         Path scripts = root.resolve("load/pgbench");
         for (String script : List.of("order-transaction", "with-lock", "without-lock", "conditional-update", "select-for-update", "naive")) {
             say("pgbench, 32 clients, " + pgbenchSeconds() + " s: " + script + ".sql");

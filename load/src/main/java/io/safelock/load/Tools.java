@@ -55,7 +55,11 @@ final class Tools {
     /** pgbench on a custom script file: transactions (script runs) per second, excluding connection time. */
     static double pgbench(String database, Path script, int clients, int seconds, long first, long last) {
         String out = run(List.of("pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-M", "prepared", "-c", Integer.toString(clients),
-                        "-j", "2", "-T", Integer.toString(seconds), "-D", "first=" + first, "-D", "last=" + last, "-f", script.toString(), database),
+                        "-j", "2", "-T", Integer.toString(seconds), "-D", "first=" + first, "-D", "last=" + last,
+                        // clients, n and tokenbase: with-lock.sql's own fencing tokens (a share of the products per client,
+                        // a count per client from a base above any earlier run's)
+                        "-D", "clients=" + clients, "-D", "n=0", "-D", "tokenbase=" + System.currentTimeMillis() * 1_000_000L,
+                        "-f", script.toString(), database),
                 Map.of("PGPASSWORD", "postgres"), seconds + 120L);
         Matcher m = Pattern.compile("tps = ([0-9.]+)").matcher(out);
         if (!m.find()) {

@@ -32,6 +32,9 @@ import org.jboss.logging.Logger;
  * </ol>
  * With no processing delay there is nothing to wait for between the read and the write, so steps 1 and 3
  * are one statement ({@link Sale.Rule#CLAIM}): one round trip and one commit instead of two commits.
+ * Before the lock, a lock-free read of the stock answers "sold out" without queueing for the lock; with no
+ * processing delay only for products this replica has seen short of stock, since the sale checks the stock
+ * itself.
  * With extension (the default, {@link PurchaseCommand#extendLease()}) the lease is kept alive and a loss
  * stops the work before it writes. Either way, once step 1 has run for a newer holder, this holder's
  * step 3 writes nothing: the fence refuses it, and the outcome says so ({@code fenceRefused}).
@@ -40,6 +43,7 @@ import org.jboss.logging.Logger;
 public class LockedPurchase implements PurchaseFlow {
 
     private static final Logger LOG = Logger.getLogger(LockedPurchase.class);
+    private static final int MAX_REMEMBERED = 100_000;
 
     private final ProductRepository products;
     private final PurchaseRecorder recorder;
@@ -47,6 +51,8 @@ public class LockedPurchase implements PurchaseFlow {
     private final DistributedLocks locks;
     private final Duration lockWait;
     private final Duration buyWait;
+    /** Products seen short of stock here: see {@link #remember}. */
+    private final java.util.Set<Long> seenShort = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     LockedPurchase(ProductRepository products, PurchaseRecorder recorder, Pause pause, DistributedLocks locks, InventoryConfig config) {
         this.products = products;
@@ -64,18 +70,42 @@ public class LockedPurchase implements PurchaseFlow {
 
     @Override
     public Uni<PurchaseOutcome> purchase(PurchaseCommand command, IdempotencyClaim claim) {
+        long id = command.productId();
+        // With no processing delay the locked sale is one statement that checks the stock itself, so a
+        // product in stock needs no separate read first: one round trip to PostgreSQL per purchase.
+        if (command.processingDelay().isZero() && !seenShort.contains(id)) {
+            return underLock(command, claim).invoke(outcome -> remember(id, outcome));
+        }
         // Sold out needs no lock: stock only falls between resets, so a lock-free reading that is already
         // too low gives the answer the locked check would give, and a crowd arriving after the last unit
         // does not queue for the lock one by one.
-        return products.find(command.productId()).flatMap(found -> {
+        return products.find(id).flatMap(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(new PurchaseOutcome.ProductNotFound());
             }
             if (found.get().stock() < command.quantity()) {
+                remember(id, null);
                 return Uni.createFrom().item(new PurchaseOutcome.OutOfStock(found.get().stock()));
             }
-            return underLock(command, claim);
+            seenShort.remove(id); // restocked
+            return underLock(command, claim).invoke(outcome -> remember(id, outcome));
         });
+    }
+
+    /**
+     * Notes a product this replica found short of stock (or just sold out): its next purchases read the stock
+     * before they queue for the lock. Only a hint for that choice; every answer comes from the database.
+     */
+    private void remember(long productId, PurchaseOutcome outcome) {
+        boolean shortNow = outcome == null
+                || outcome instanceof PurchaseOutcome.OutOfStock
+                || outcome instanceof PurchaseOutcome.Purchased purchased && purchased.remainingStock() == 0;
+        if (shortNow) {
+            if (seenShort.size() >= MAX_REMEMBERED) {
+                seenShort.clear(); // a bound, not a cache policy: forgetting costs one queued purchase per product
+            }
+            seenShort.add(productId);
+        }
     }
 
     private Uni<PurchaseOutcome> underLock(PurchaseCommand command, IdempotencyClaim claim) {
