@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,10 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MicrometerLockMetrics implements LockMetrics {
 
+    /** Every series of one group, registered together the first time the group is seen. */
+    private record Meters(Map<Outcome, Timer> acquire, Timer waited, Timer held, Counter contended, Counter extensionsOk,
+                          Counter extensionsFailed, Counter leasesLost, Counter releasesExpired, Counter quorumFailures,
+                          AtomicInteger holding, AtomicInteger waiting) { }
+
     private final MeterRegistry registry;
-    private final Map<String, AtomicInteger> holding = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
-    private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
+    // Looked up once per group: a builder and a registry lookup per lock operation cost more hashing and
+    // allocation than the operation's own bookkeeping.
+    private final Map<String, Meters> groups = new ConcurrentHashMap<>();
     private final CurrentHolds currentHolds;
 
     public MicrometerLockMetrics(MeterRegistry registry) {
@@ -42,29 +46,39 @@ public final class MicrometerLockMetrics implements LockMetrics {
     }
 
     /**
-     * Registers every series of a group at zero the first time the group is seen, so dashboards and
-     * alerts find "no leases lost" as 0 rather than as a missing series.
+     * The group's meters, all registered at zero the first time the group is seen, so dashboards and alerts
+     * find "no leases lost" as 0 rather than as a missing series.
      */
-    private String known(String group) {
-        if (knownGroups.add(group)) {
-            for (Outcome outcome : Outcome.values()) {
-                timer("lock.acquire", "Time of acquire calls by outcome", group, "outcome", outcome.tag());
-            }
-            timer("lock.wait", "Time from the acquire call until the lock was granted", group);
-            timer("lock.hold", "Time a lease was held, acquire to release", group);
-            counter("lock.contended.attempts", "Attempts that found the lock held by another owner", group);
-            counter("lock.extensions", "Lease extensions by outcome", group, "outcome", "ok");
-            counter("lock.extensions", "Lease extensions by outcome", group, "outcome", "failed");
-            counter("lock.leases.lost", "Leases lost while work was running", group);
-            counter("lock.releases.expired", "Releases of a lease that had already expired", group);
-            counter("lock.quorum.failures", "Operations that could not reach a quorum of Redis nodes", group);
-            gauge(holding, "lock.held", "Leases currently held by this process", group);
-            gauge(waiting, "lock.waiting", "Callers currently waiting for a lock in this process", group);
-            Gauge.builder("lock.oldest.hold.seconds", currentHolds, holds -> holds.oldestSeconds(group))
-                    .description("Age of the oldest lock hold of this group in this process now; 0 when none")
-                    .tag("group", group).register(registry);
+    private Meters of(String group) {
+        Meters meters = groups.get(group);
+        return meters != null ? meters : groups.computeIfAbsent(group, this::register);
+    }
+
+    private Meters register(String group) {
+        Map<Outcome, Timer> acquire = new java.util.EnumMap<>(Outcome.class);
+        for (Outcome outcome : Outcome.values()) {
+            acquire.put(outcome, timer("lock.acquire", "Time of acquire calls by outcome", group, "outcome", outcome.tag()));
         }
-        return group;
+        AtomicInteger holding = new AtomicInteger();
+        AtomicInteger waiting = new AtomicInteger();
+        Meters meters = new Meters(acquire,
+                timer("lock.wait", "Time from the acquire call until the lock was granted", group),
+                timer("lock.hold", "Time a lease was held, acquire to release", group),
+                counter("lock.contended.attempts", "Attempts that found the lock held by another owner", group),
+                counter("lock.extensions", "Lease extensions by outcome", group, "outcome", "ok"),
+                counter("lock.extensions", "Lease extensions by outcome", group, "outcome", "failed"),
+                counter("lock.leases.lost", "Leases lost while work was running", group),
+                counter("lock.releases.expired", "Releases of a lease that had already expired", group),
+                counter("lock.quorum.failures", "Operations that could not reach a quorum of Redis nodes", group),
+                holding, waiting);
+        Gauge.builder("lock.held", holding, AtomicInteger::get).description("Leases currently held by this process")
+                .tag("group", group).register(registry);
+        Gauge.builder("lock.waiting", waiting, AtomicInteger::get).description("Callers currently waiting for a lock in this process")
+                .tag("group", group).register(registry);
+        Gauge.builder("lock.oldest.hold.seconds", currentHolds, holds -> holds.oldestSeconds(group))
+                .description("Age of the oldest lock hold of this group in this process now; 0 when none")
+                .tag("group", group).register(registry);
+        return meters;
     }
 
     /** Every reason RedisNode reports, registered at zero per node so "no errors" is 0, not a missing series. */
@@ -81,47 +95,47 @@ public final class MicrometerLockMetrics implements LockMetrics {
 
     @Override
     public void acquireFinished(String group, Outcome outcome, Duration took) {
-        timer("lock.acquire", "Time of acquire calls by outcome", known(group), "outcome", outcome.tag()).record(took);
+        of(group).acquire().get(outcome).record(took);
     }
 
     @Override
     public void waited(String group, Duration waited) {
-        timer("lock.wait", "Time from the acquire call until the lock was granted", known(group)).record(waited);
+        of(group).waited().record(waited);
     }
 
     @Override
     public void held(String group, Duration held) {
-        timer("lock.hold", "Time a lease was held, acquire to release", known(group)).record(held);
+        of(group).held().record(held);
     }
 
     @Override
     public void contended(String group) {
-        counter("lock.contended.attempts", "Attempts that found the lock held by another owner", known(group)).increment();
+        of(group).contended().increment();
     }
 
     @Override
     public void extended(String group, boolean ok) {
-        counter("lock.extensions", "Lease extensions by outcome", known(group), "outcome", ok ? "ok" : "failed").increment();
+        (ok ? of(group).extensionsOk() : of(group).extensionsFailed()).increment();
     }
 
     @Override
     public void leaseLost(String group) {
-        counter("lock.leases.lost", "Leases lost while work was running", known(group)).increment();
+        of(group).leasesLost().increment();
     }
 
     @Override
     public void expiredRelease(String group) {
-        counter("lock.releases.expired", "Releases of a lease that had already expired", known(group)).increment();
+        of(group).releasesExpired().increment();
     }
 
     @Override
     public void holding(String group, int delta) {
-        gauge(holding, "lock.held", "Leases currently held by this process", known(group)).addAndGet(delta);
+        of(group).holding().addAndGet(delta);
     }
 
     @Override
     public void waiting(String group, int delta) {
-        gauge(waiting, "lock.waiting", "Callers currently waiting for a lock in this process", known(group)).addAndGet(delta);
+        of(group).waiting().addAndGet(delta);
     }
 
     @Override
@@ -131,7 +145,8 @@ public final class MicrometerLockMetrics implements LockMetrics {
 
     @Override
     public void holdStarted(String group, Object hold, String lock, long fencingToken, java.util.function.BooleanSupplier stillHeld) {
-        currentHolds.started(hold, known(group), lock, fencingToken, stillHeld);
+        of(group);
+        currentHolds.started(hold, group, lock, fencingToken, stillHeld);
     }
 
     @Override
@@ -139,6 +154,7 @@ public final class MicrometerLockMetrics implements LockMetrics {
         currentHolds.ended(hold);
     }
 
+    /** Rare (a failing node), so looked up per call: the node and reason tags are open-ended. */
     private Counter nodeErrors(String node, String reason) {
         return Counter.builder("lock.node.errors").description("Failed requests to a Redis lock node")
                 .tag("node", node).tag("reason", reason).register(registry);
@@ -146,7 +162,7 @@ public final class MicrometerLockMetrics implements LockMetrics {
 
     @Override
     public void quorumFailure(String group) {
-        counter("lock.quorum.failures", "Operations that could not reach a quorum of Redis nodes", known(group)).increment();
+        of(group).quorumFailures().increment();
     }
 
     private Timer timer(String name, String description, String group, String... tags) {
@@ -157,13 +173,5 @@ public final class MicrometerLockMetrics implements LockMetrics {
 
     private Counter counter(String name, String description, String group, String... tags) {
         return Counter.builder(name).description(description).tag("group", group).tags(tags).register(registry);
-    }
-
-    private AtomicInteger gauge(Map<String, AtomicInteger> values, String name, String description, String group) {
-        return values.computeIfAbsent(group, g -> {
-            AtomicInteger value = new AtomicInteger();
-            Gauge.builder(name, value, AtomicInteger::get).description(description).tag("group", g).register(registry);
-            return value;
-        });
     }
 }
