@@ -1,7 +1,6 @@
 package io.safelock.inventory.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -9,6 +8,7 @@ import io.safelock.inventory.testing.EventQueue;
 import io.safelock.testsupport.http.Http;
 import io.safelock.inventory.testing.InventoryTestResource;
 import io.safelock.inventory.testing.Products;
+import io.safelock.inventory.testing.ReceivedEvents;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ class EventsTest {
     @TestHTTPResource("/")
     URL base;
 
-    private final List<EventQueue.Delivered> received = new ArrayList<>();
+    private final ReceivedEvents received = new ReceivedEvents();
 
     @Test
     void aPurchasePublishesAPersistentEventWithEverythingAConsumerNeeds() {
@@ -34,7 +34,7 @@ class EventsTest {
 
         Http.Result purchase = Http.post(base + "purchase/with-lock/" + id + "?delayMs=0", "{\"quantity\": 2}");
 
-        List<EventQueue.Delivered> events = awaitEvents(id, 1);
+        List<EventQueue.Delivered> events = received.await(id, 1, Duration.ofSeconds(20));
         EventQueue.Delivered event = events.get(0);
         assertThat(event.event().path("type").asText()).isEqualTo("inventory.purchased");
         assertThat(UUID.fromString(event.eventId())).isNotNull();
@@ -70,26 +70,11 @@ class EventsTest {
             backends.rabbitProxy().restore();
         }
 
-        List<EventQueue.Delivered> events = awaitEvents(id, 15);
+        List<EventQueue.Delivered> events = received.await(id, 15, Duration.ofSeconds(20));
         Set<Long> published = events.stream().map(e -> e.event().path("orderId").asLong()).collect(Collectors.toSet());
         assertThat(published).containsExactlyInAnyOrderElementsOf(orderIds);
         assertThat(events.stream().map(EventQueue.Delivered::eventId).distinct().count()).isEqualTo(15);
     }
 
     /** Events of this product delivered so far (de-duplicated by event id, as a consumer must). */
-    private List<EventQueue.Delivered> awaitEvents(long productId, int expected) {
-        String queue = InventoryTestResource.current().queue();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            received.addAll(EventQueue.drain(InventoryTestResource.RABBITMQ_PORT, queue));
-            return ofProduct(productId).size() >= expected;
-        });
-        List<EventQueue.Delivered> events = ofProduct(productId);
-        assertThat(events).hasSize(expected);
-        return events;
-    }
-
-    private List<EventQueue.Delivered> ofProduct(long productId) {
-        return received.stream().filter(e -> e.event().path("productId").asLong() == productId)
-                .collect(Collectors.toMap(EventQueue.Delivered::eventId, e -> e, (a, b) -> a)).values().stream().toList();
-    }
 }

@@ -1,20 +1,19 @@
 package io.safelock.inventory.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.safelock.inventory.testing.EventQueue;
 import io.safelock.inventory.testing.InventoryTestResource;
 import io.safelock.inventory.testing.Products;
+import io.safelock.inventory.testing.ReceivedEvents;
 import io.safelock.testsupport.http.Http;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ class OutboxRelayTest {
     @TestHTTPResource("/")
     URL base;
 
-    private final List<EventQueue.Delivered> received = new ArrayList<>();
+    private final ReceivedEvents received = new ReceivedEvents();
 
     @Test
     void anEventOfATransactionThatCommitsLateIsPublishedOnceItCommits() throws Exception {
@@ -43,10 +42,10 @@ class OutboxRelayTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(Http.post(base + "purchase/conditional-update/" + busyProduct + "?delayMs=0", "{}").status()).isEqualTo(200);
             }
-            awaitEvents(busyProduct, 5, Duration.ofSeconds(20));
+            received.await(busyProduct, 5, Duration.ofSeconds(20));
             slow.commit();
         }
-        List<EventQueue.Delivered> events = awaitEvents(lateProduct, 1, Duration.ofSeconds(10));
+        List<EventQueue.Delivered> events = received.await(lateProduct, 1, Duration.ofSeconds(10));
         assertThat(events.get(0).eventId()).isEqualTo(late.toString());
     }
 
@@ -70,11 +69,11 @@ class OutboxRelayTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(Http.post(base + "purchase/conditional-update/" + busyProduct + "?delayMs=0", "{}").status()).isEqualTo(200);
             }
-            awaitEvents(busyProduct, 5, Duration.ofSeconds(20));
+            received.await(busyProduct, 5, Duration.ofSeconds(20));
             // ... and gives up without publishing (a nack, a timeout, a crash): the row is pending again
             other.rollback();
         }
-        List<EventQueue.Delivered> events = awaitEvents(lockedProduct, 1, Duration.ofSeconds(20));
+        List<EventQueue.Delivered> events = received.await(lockedProduct, 1, Duration.ofSeconds(20));
         assertThat(events.get(0).eventId()).isEqualTo(locked.toString());
     }
 
@@ -135,21 +134,5 @@ class OutboxRelayTest {
                 return rows.getLong(1);
             }
         }
-    }
-
-    private List<EventQueue.Delivered> awaitEvents(long productId, int expected, Duration within) {
-        String queue = InventoryTestResource.current().queue();
-        await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
-            received.addAll(EventQueue.drain(InventoryTestResource.RABBITMQ_PORT, queue));
-            return ofProduct(productId).size() >= expected;
-        });
-        List<EventQueue.Delivered> events = ofProduct(productId);
-        assertThat(events).hasSize(expected);
-        return events;
-    }
-
-    private List<EventQueue.Delivered> ofProduct(long productId) {
-        return received.stream().filter(e -> e.event().path("productId").asLong() == productId)
-                .collect(java.util.stream.Collectors.toMap(EventQueue.Delivered::eventId, e -> e, (a, b) -> a)).values().stream().toList();
     }
 }
