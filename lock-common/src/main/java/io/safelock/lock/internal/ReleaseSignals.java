@@ -61,7 +61,7 @@ public final class ReleaseSignals {
             if (releases.get(stripe) != stamp) {
                 emitter.complete(null); // released between the stamp and the registration
             }
-        }).ifNoItem().after(max).recoverWithItem(() -> null).replaceWithVoid();
+        }).ifNoItem().after(max).on(Deadlines.timer()).recoverWithItem(() -> null).replaceWithVoid();
     }
 
     public void released(String name) {

@@ -3,6 +3,7 @@ package io.safelock.lock.internal.redis;
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.config.RedisNodeAddress;
 import io.safelock.lock.config.RedisTls;
+import io.safelock.lock.internal.Deadlines;
 import io.safelock.lock.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -121,7 +122,7 @@ public final class RedisNode implements AutoCloseable {
     private Uni<Response> request(int slot, Request request) {
         Duration limit = answered ? timeout : connectTimeout.plus(timeout);
         long sent = System.nanoTime();
-        return connection(slot).flatMap(conn -> conn.send(request)).ifNoItem().after(limit)
+        return connection(slot).flatMap(conn -> conn.send(request)).ifNoItem().after(limit).on(Deadlines.timer())
                 .failWith(() -> new NoAnswer(limit, System.nanoTime() - sent - limit.toNanos(), slot));
     }
 
