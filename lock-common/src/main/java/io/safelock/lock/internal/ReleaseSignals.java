@@ -48,20 +48,25 @@ public final class ReleaseSignals {
             return Uni.createFrom().voidItem();
         }
         return Uni.createFrom().<Void>emitter(emitter -> {
+            // the deadline is set inside the emitter, whose subscriber is wired before any signal can come
+            java.util.concurrent.ScheduledFuture<?> deadline = Deadlines.schedule(() -> emitter.complete(null), max);
             sleepers.compute(name, (n, list) -> {
                 List<UniEmitter<? super Void>> updated = list == null ? new ArrayList<>(2) : list;
                 updated.add(emitter);
                 return updated;
             });
-            emitter.onTermination(() -> sleepers.computeIfPresent(name, (n, list) -> {
-                list.remove(emitter);
-                return list.isEmpty() ? null : list;
-            }));
+            emitter.onTermination(() -> {
+                deadline.cancel(false);
+                sleepers.computeIfPresent(name, (n, list) -> {
+                    list.remove(emitter);
+                    return list.isEmpty() ? null : list;
+                });
+            });
             wakeHook.accept(() -> emitter.complete(null));
             if (releases.get(stripe) != stamp) {
                 emitter.complete(null); // released between the stamp and the registration
             }
-        }).ifNoItem().after(max).on(Deadlines.timer()).recoverWithItem(() -> null).replaceWithVoid();
+        });
     }
 
     public void released(String name) {

@@ -122,8 +122,8 @@ public final class RedisNode implements AutoCloseable {
     private Uni<Response> request(int slot, Request request) {
         Duration limit = answered ? timeout : connectTimeout.plus(timeout);
         long sent = System.nanoTime();
-        return connection(slot).flatMap(conn -> conn.send(request)).ifNoItem().after(limit).on(Deadlines.timer())
-                .failWith(() -> new NoAnswer(limit, System.nanoTime() - sent - limit.toNanos(), slot));
+        return Deadlines.within(connection(slot).flatMap(conn -> conn.send(request)), limit,
+                () -> new NoAnswer(limit, System.nanoTime() - sent - limit.toNanos(), slot));
     }
 
     /** A request's timeout, with how late the timeout itself fired and the connection slot it used. */
