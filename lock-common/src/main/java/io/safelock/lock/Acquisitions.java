@@ -285,7 +285,7 @@ final class Acquisitions {
     }
 
     private static void releaseUnwanted(Lease lease) {
-        LOG.debugf("Releasing lock %s (fencing token %d): its caller went away before it was granted", lease.name(), lease.fencingToken());
+        LOG.debugf("Releasing lock %s (fencing token %d): its caller went away before it was granted, or as it was", lease.name(), lease.fencingToken());
         lease.release().subscribe().with(ignored -> { }, ignored -> { });
     }
 

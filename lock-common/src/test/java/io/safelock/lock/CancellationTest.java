@@ -133,6 +133,44 @@ class CancellationTest {
         }
     }
 
+    /**
+     * A cancel can cross the lease on its way: the subscriber marks itself cancelled, the lease arrives and
+     * is dropped there, and only then does the cancel travel up (what Mutiny's own subscribers do when
+     * {@code cancel()} and the item come at once on two threads). Played here in that order by hand, so it
+     * does not depend on timing: the lease nobody got must be released, not left to its TTL.
+     */
+    @Test
+    void aLeaseThatCrossesItsCallersCancelIsReleased(RedisNodes nodes) {
+        try (DistributedLocks locks = LockTestSupport.locks(vertx, nodes)) {
+            LockName name = LockName.of("cancel", "crossing");
+            CompletableFuture<Object> dropped = new CompletableFuture<>();
+            locks.acquire(name, TTL, Duration.ofSeconds(2)).subscribe().withSubscriber(new io.smallrye.mutiny.subscription.UniSubscriber<Lease>() {
+                private io.smallrye.mutiny.subscription.UniSubscription subscription;
+
+                @Override
+                public void onSubscribe(io.smallrye.mutiny.subscription.UniSubscription subscription) {
+                    this.subscription = subscription; // the caller cancels now; the cancel has not reached upstream yet
+                }
+
+                @Override
+                public void onItem(Lease lease) {
+                    dropped.complete(lease); // dropped: this subscriber had already cancelled
+                    subscription.cancel();   // and now the cancel goes up
+                }
+
+                @Override
+                public void onFailure(Throwable failure) {
+                    dropped.complete(failure);
+                }
+            });
+            assertThat(dropped.join()).as("the lock was granted").isInstanceOf(Lease.class);
+
+            Lease next = retryTryAcquire(locks, name, Duration.ofSeconds(3));
+            assertThat(next).as("the name can be locked again well within the %d s TTL", TTL.toSeconds()).isNotNull();
+            next.release().await().indefinitely();
+        }
+    }
+
     /** Tries once every 20 ms until the deadline (a busy machine may make a node answer late); the lease, or null. */
     static Lease retryTryAcquire(DistributedLocks locks, LockName name, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
