@@ -1,6 +1,7 @@
 package io.safelock.lock;
 
 import io.safelock.lock.config.LockSettings;
+import io.safelock.lock.internal.HandOff;
 import io.safelock.lock.internal.ReleaseSignals;
 import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
@@ -18,7 +19,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Cancellation never cuts a Redis round trip short: a cancelled caller is marked, and the attempt in
  * flight finishes; its lease, if any, is released, its reservation dropped and its turn left (see
- * {@link RunsToEnd}). So a caller that goes away leaves neither a key nobody owns nor a name blocked
+ * {@link HandOff#runToEnd}). So a caller that goes away leaves neither a key nobody owns nor a name blocked
  * in this process.
  */
 final class Acquisitions {
@@ -84,7 +85,7 @@ final class Acquisitions {
                     throw otherNodeSet(name, other, started);
                 }
             });
-            return RunsToEnd.of(once, () -> { }, Acquisitions::releaseUnwanted);
+            return HandOff.runToEnd(once, () -> { }, Acquisitions::releaseUnwanted);
         });
     }
 
@@ -165,7 +166,7 @@ final class Acquisitions {
                         return contend(waiter, turn);
                     })
                     .onTermination().invoke(() -> metrics.waiting(name.group(), -1));
-            return RunsToEnd.of(waited, waiter::cancel, Acquisitions::releaseUnwanted);
+            return HandOff.runToEnd(waited, waiter::cancel, Acquisitions::releaseUnwanted);
         });
     }
 
@@ -179,7 +180,7 @@ final class Acquisitions {
         long stamp = signals.stamp(w.name.value());
         w.token = newToken();
         return redlock.attempt(w.name, w.token, w.id, w.ttl, reserve, w.owner).flatMap(attempt -> switch (attempt) {
-            // granted even if the caller left meanwhile: RunsToEnd releases what nobody wants
+            // granted even if the caller left meanwhile: HandOff releases what nobody wants
             case Redlock.Attempt.Granted granted -> Uni.createFrom().item(locks.granted(w.name, w.token, w.id, w.ttl, granted, turn, w.started,
                     w.label, w.count));
             case Redlock.Attempt.Busy busy -> {

@@ -7,6 +7,7 @@ import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
 import io.safelock.lock.QuorumUnavailableException;
 import io.safelock.lock.internal.ReleaseSignals;
+import io.safelock.lock.internal.HandOff;
 import io.safelock.lock.config.LockSettings;
 import io.safelock.lock.metrics.LockEvents;
 import io.safelock.lock.metrics.LockMetrics;
@@ -215,7 +216,7 @@ final class PrimitiveEngine implements AutoCloseable {
 
     Uni<Hold> tryAcquire(Claim claim, Duration ttl) {
         requireTtl(ttl);
-        return Uni.createFrom().deferred(() -> {
+        return HandOff.cancellable(Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
             String token = Claim.newToken();
             return ticketThenAttempt(claim, token, ttl).flatMap(attempt -> switch (attempt) {
@@ -232,7 +233,12 @@ final class PrimitiveEngine implements AutoCloseable {
                                 since(started).toMillis(), 1, unavailable.failedNodes()))
                         .onItem().transformToUni(x -> Uni.createFrom().<Hold>failure(unavailable(claim, unavailable, started)));
             });
-        });
+        }), PrimitiveEngine::giveBack);
+    }
+
+    /** A hold granted as its caller cancelled: given back now, not left to its TTL. */
+    private static void giveBack(Hold hold) {
+        hold.release().subscribe().with(ignored -> { }, ignored -> { });
     }
 
     private Uni<Void> leaveIfQueued(Claim claim, String token) {
@@ -249,9 +255,10 @@ final class PrimitiveEngine implements AutoCloseable {
         return Uni.createFrom().deferred(() -> {
             Waiting w = new Waiting(claim, ttl, System.nanoTime(), maxWait);
             metrics.waiting(claim.metricGroup(), 1);
-            return contend(w)
+            Uni<Hold> held = contend(w)
                     .onCancellation().call(() -> leave(claim, w.token == null ? "-" : w.token).onFailure().recoverWithNull())
                     .onTermination().invoke(() -> metrics.waiting(claim.metricGroup(), -1));
+            return HandOff.cancellable(held, PrimitiveEngine::giveBack);
         });
     }
 

@@ -66,6 +66,43 @@ class PrimitivesTest {
         }
     }
 
+    /**
+     * A cancel that crosses the hold on its way (the subscriber has cancelled, the hold arrives and is dropped
+     * there, then the cancel goes up), played in that order by hand: the hold nobody got must be given back,
+     * not left to its TTL.
+     */
+    @Test
+    void aHoldThatCrossesItsCallersCancelIsReleased(RedisNodes nodes) {
+        try (LockPrimitives a = client(nodes, Duration.ofSeconds(1))) {
+            LockName name = LockName.of("crossing", "fair");
+            CompletableFuture<Object> dropped = new CompletableFuture<>();
+            a.fair().acquire(name, TTL, WAIT).subscribe().withSubscriber(new io.smallrye.mutiny.subscription.UniSubscriber<Hold>() {
+                private io.smallrye.mutiny.subscription.UniSubscription subscription;
+
+                @Override
+                public void onSubscribe(io.smallrye.mutiny.subscription.UniSubscription subscription) {
+                    this.subscription = subscription; // the caller cancels now; the cancel has not gone up yet
+                }
+
+                @Override
+                public void onItem(Hold hold) {
+                    dropped.complete(hold); // dropped: this subscriber had already cancelled
+                    subscription.cancel();  // and now the cancel goes up
+                }
+
+                @Override
+                public void onFailure(Throwable failure) {
+                    dropped.complete(failure);
+                }
+            });
+            assertThat(dropped.join()).as("the fair lock was granted").isInstanceOf(Hold.class);
+
+            Hold next = a.fair().acquire(name, TTL, Duration.ofSeconds(2)).await().indefinitely();
+            assertThat(next.fencingToken()).isPositive();
+            next.release().await().indefinitely();
+        }
+    }
+
     /** A reader is refused on every try while a writer waits; the writer's mark is set by its first attempt. */
     private static void awaitRefused(java.util.function.Supplier<Uni<Hold>> tryRead) {
         for (int i = 0; i < 200; i++) {
