@@ -143,26 +143,7 @@ class CancellationTest {
     void aLeaseThatCrossesItsCallersCancelIsReleased(RedisNodes nodes) {
         try (DistributedLocks locks = LockTestSupport.locks(vertx, nodes)) {
             LockName name = LockName.of("cancel", "crossing");
-            CompletableFuture<Object> dropped = new CompletableFuture<>();
-            locks.acquire(name, TTL, Duration.ofSeconds(2)).subscribe().withSubscriber(new io.smallrye.mutiny.subscription.UniSubscriber<Lease>() {
-                private io.smallrye.mutiny.subscription.UniSubscription subscription;
-
-                @Override
-                public void onSubscribe(io.smallrye.mutiny.subscription.UniSubscription subscription) {
-                    this.subscription = subscription; // the caller cancels now; the cancel has not reached upstream yet
-                }
-
-                @Override
-                public void onItem(Lease lease) {
-                    dropped.complete(lease); // dropped: this subscriber had already cancelled
-                    subscription.cancel();   // and now the cancel goes up
-                }
-
-                @Override
-                public void onFailure(Throwable failure) {
-                    dropped.complete(failure);
-                }
-            });
+            CompletableFuture<Object> dropped = CrossingCancel.dropAsItArrives(locks.acquire(name, TTL, Duration.ofSeconds(2)));
             assertThat(dropped.join()).as("the lock was granted").isInstanceOf(Lease.class);
 
             Lease next = retryTryAcquire(locks, name, Duration.ofSeconds(3));

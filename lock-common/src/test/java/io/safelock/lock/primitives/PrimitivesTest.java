@@ -3,6 +3,7 @@ package io.safelock.lock.primitives;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.safelock.lock.CrossingCancel;
 import io.safelock.lock.LockBusyException;
 import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
@@ -75,26 +76,7 @@ class PrimitivesTest {
     void aHoldThatCrossesItsCallersCancelIsReleased(RedisNodes nodes) {
         try (LockPrimitives a = client(nodes, Duration.ofSeconds(1))) {
             LockName name = LockName.of("crossing", "fair");
-            CompletableFuture<Object> dropped = new CompletableFuture<>();
-            a.fair().acquire(name, TTL, WAIT).subscribe().withSubscriber(new io.smallrye.mutiny.subscription.UniSubscriber<Hold>() {
-                private io.smallrye.mutiny.subscription.UniSubscription subscription;
-
-                @Override
-                public void onSubscribe(io.smallrye.mutiny.subscription.UniSubscription subscription) {
-                    this.subscription = subscription; // the caller cancels now; the cancel has not gone up yet
-                }
-
-                @Override
-                public void onItem(Hold hold) {
-                    dropped.complete(hold); // dropped: this subscriber had already cancelled
-                    subscription.cancel();  // and now the cancel goes up
-                }
-
-                @Override
-                public void onFailure(Throwable failure) {
-                    dropped.complete(failure);
-                }
-            });
+            CompletableFuture<Object> dropped = CrossingCancel.dropAsItArrives(a.fair().acquire(name, TTL, WAIT));
             assertThat(dropped.join()).as("the fair lock was granted").isInstanceOf(Hold.class);
 
             Hold next = a.fair().acquire(name, TTL, Duration.ofSeconds(2)).await().indefinitely();
