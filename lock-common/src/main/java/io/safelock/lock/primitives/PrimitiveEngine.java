@@ -216,7 +216,9 @@ final class PrimitiveEngine implements AutoCloseable {
 
     Uni<Hold> tryAcquire(Claim claim, Duration ttl) {
         requireTtl(ttl);
-        return HandOff.cancellable(Uni.createFrom().deferred(() -> {
+        // One attempt, bounded by the node timeout: once its scripts are on their way the nodes will run them
+        // whatever the caller does, so it runs to its end and a hold granted after a cancel is given back.
+        return HandOff.runToEnd(Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
             String token = Claim.newToken();
             return ticketThenAttempt(claim, token, ttl).flatMap(attempt -> switch (attempt) {
@@ -233,7 +235,7 @@ final class PrimitiveEngine implements AutoCloseable {
                                 since(started).toMillis(), 1, unavailable.failedNodes()))
                         .onItem().transformToUni(x -> Uni.createFrom().<Hold>failure(unavailable(claim, unavailable, started)));
             });
-        }), PrimitiveEngine::giveBack);
+        }), () -> { }, PrimitiveEngine::giveBack);
     }
 
     /** A hold granted as its caller cancelled: given back now, not left to its TTL. */

@@ -7,6 +7,7 @@ import io.safelock.lock.CrossingCancel;
 import io.safelock.lock.LockBusyException;
 import io.safelock.lock.LockName;
 import io.safelock.lock.LockWaitTimeoutException;
+import io.safelock.lock.NodeAdmin;
 import io.safelock.lock.QuorumUnavailableException;
 import io.safelock.lock.config.LockSettings;
 import io.safelock.testsupport.RedisNodes;
@@ -82,6 +83,59 @@ class PrimitivesTest {
             Hold next = a.fair().acquire(name, TTL, Duration.ofSeconds(2)).await().indefinitely();
             assertThat(next.fencingToken()).isPositive();
             next.release().await().indefinitely();
+        }
+    }
+
+    /**
+     * A try or an acquire cancelled while its script waits on paused nodes ({@code CLIENT PAUSE WRITE} on two
+     * of three, so the quorum answers only after the pause): the nodes still run the script after the pause,
+     * and what it granted must be given back, not left to its TTL (5 s) for everyone else to wait out.
+     */
+    @Test
+    void anAttemptCancelledInFlightLeavesNothingHeld(RedisNodes nodes) {
+        try (LockPrimitives a = client(nodes, Duration.ofSeconds(1)); LockPrimitives b = client(nodes, Duration.ofSeconds(1));
+             NodeAdmin n0 = new NodeAdmin(nodes.node(0).uri()); NodeAdmin n1 = new NodeAdmin(nodes.node(1).uri())) {
+            record Case(String what, java.util.function.Function<LockPrimitives, Uni<Hold>> take) { }
+            List<Case> cases = List.of(
+                    new Case("tryWriteLock", p -> p.readWrite().tryWriteLock(LockName.of("inflight", "w"), TTL)),
+                    new Case("writeLock", p -> p.readWrite().writeLock(LockName.of("inflight", "w2"), TTL, WAIT)),
+                    new Case("semaphore tryAcquire", p -> p.semaphores().of(LockName.of("inflight", "s"), 1).tryAcquire(1, TTL)),
+                    new Case("semaphore acquire", p -> p.semaphores().of(LockName.of("inflight", "s2"), 1).acquire(1, TTL, WAIT)),
+                    new Case("fair tryAcquire", p -> p.fair().tryAcquire(LockName.of("inflight", "f"), TTL)),
+                    new Case("fair acquire", p -> p.fair().acquire(LockName.of("inflight", "f2"), TTL, WAIT)));
+            for (Case c : cases) { // connected, scripts loaded: the cancelled attempt below is on the wire at once
+                c.take().apply(a).await().indefinitely().release().await().indefinitely();
+            }
+            for (Case c : cases) {
+                n0.pause(150, "WRITE");
+                n1.pause(150, "WRITE");
+                io.smallrye.mutiny.subscription.Cancellable pending = c.take().apply(a).subscribe().with(hold -> { }, failure -> { });
+                sleepMs(40);
+                pending.cancel(); // the attempt is queued on the paused nodes and runs after the pause
+                sleepMs(250);
+                assertThat(n0.keys()).as("%s: nothing of the cancelled attempt is left on a paused node", c.what())
+                        .noneMatch(key -> key.contains("{inflight:"));
+                long start = System.nanoTime();
+                Hold theirs = null;
+                while (theirs == null && System.nanoTime() - start < Duration.ofSeconds(3).toNanos()) {
+                    try {
+                        theirs = c.take().apply(b).await().atMost(Duration.ofSeconds(3));
+                    } catch (LockBusyException | io.smallrye.mutiny.TimeoutException busy) {
+                        sleepMs(50);
+                    }
+                }
+                assertThat(theirs).as("%s: another client gets it well before the cancelled attempt's TTL", c.what()).isNotNull();
+                theirs.release().await().indefinitely();
+            }
+        }
+    }
+
+    private static void sleepMs(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
