@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks this library against Redisson, and both against the floor (the same scripts sent bare), on
 # redis-server processes it starts itself; prints a table per run, three runs in a row.
-# Usage: scripts/bench.sh [--quick] [--runs N] [--markdown FILE]
+# Usage: scripts/bench.sh [--quick] [--runs N] [--markdown FILE] [--only REGEX]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/java.sh

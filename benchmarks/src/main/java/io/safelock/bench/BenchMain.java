@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * This library against Redisson, same run, same redis-server processes (started here on free loopback
  * ports). Prints one table and the ratios. {@code --quick} runs tiny counts (a smoke run that keeps
- * the benchmark compiling and its counter checks honest); {@code --markdown FILE} also writes the table.
+ * the benchmark compiling and its counter checks honest); {@code --markdown FILE} also writes the table;
+ * {@code --only REGEX} runs only the scenarios whose name it finds (e.g. {@code '2 JVMs'}).
  */
 public final class BenchMain {
 
@@ -25,12 +26,15 @@ public final class BenchMain {
     }
 
     private final boolean quick;
+    /** Only the scenarios whose name this finds ({@code --only REGEX}); null: all. */
+    private final java.util.regex.Pattern only;
     private final long warmupMs;
     private final long measureMs;
     private final List<Row> rows = new ArrayList<>();
 
-    BenchMain(boolean quick) {
+    BenchMain(boolean quick, java.util.regex.Pattern only) {
         this.quick = quick;
+        this.only = only;
         this.warmupMs = quick ? 1_000 : 2_000;
         this.measureMs = quick ? 1_000 : 5_000;
     }
@@ -51,6 +55,12 @@ public final class BenchMain {
                 markdown = Path.of(args[i + 1]);
             }
         }
+        java.util.regex.Pattern only = null;
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--only")) {
+                only = java.util.regex.Pattern.compile(args[i + 1]);
+            }
+        }
         int runs = quick ? 1 : 3;
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--runs")) {
@@ -62,7 +72,7 @@ public final class BenchMain {
         List<String> verdicts = new ArrayList<>();
         boolean checks = true;
         for (int run = 1; run <= runs; run++) {
-            BenchMain bench = new BenchMain(quick);
+            BenchMain bench = new BenchMain(quick, only);
             List<Row> rows;
             try {
                 rows = bench.runAll();
@@ -86,6 +96,14 @@ public final class BenchMain {
         System.exit(checks ? 0 : 1);
     }
 
+    /** One scenario: its row name, whether it runs in this JVM (the two-JVM one runs in workers), and how. */
+    private record Scenario(String name, boolean inProcess, Step step) {
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
     List<Row> runAll() throws Exception {
         // in memory: these figures compare the clients, not the disk's fsync latency (same servers for both)
         try (RedisNodes nodes = RedisNodes.startInMemory(6)) {
@@ -96,24 +114,34 @@ public final class BenchMain {
             int uncontendedThreads = quick ? 2 : 8;
             int hotThreads = quick ? 4 : 16;
 
-            warmUp(single, five, data, uncontendedThreads, hotThreads);
-            progress("uncontended, single node");
-            uncontended("uncontended, 1 node, " + uncontendedThreads + " threads", single, uncontendedThreads);
-            progress("uncontended, Redlock(5)");
-            uncontended("uncontended, Redlock(5), " + uncontendedThreads + " threads", five, uncontendedThreads);
-            progress("hot key, one JVM");
-            hot("hot key, 1 node, 1 JVM x " + hotThreads, single, data, hotThreads);
-            progress("hot key, two JVMs");
-            hotTwoJvms("hot key, 1 node, 2 JVMs x " + hotThreads / 2, single, nodes.node(5).uri(), data, hotThreads / 2);
-            progress("hot key, Redlock(5)");
-            hot("hot key, Redlock(5), 1 JVM x " + hotThreads, five, data, hotThreads);
-            progress("read/write lock, read-heavy, single node");
-            shared("rw 90% reads, 1 node, " + hotThreads + " thr", PrimitiveContenders.Kind.RW, single, hotThreads);
-            progress("semaphore, single node");
-            shared("semaphore " + PrimitiveContenders.PERMITS + " permits, 1 node, " + hotThreads + " thr",
-                    PrimitiveContenders.Kind.SEMAPHORE, single, hotThreads);
-            progress("fair lock, hot key, single node");
-            hotFair("fair lock, hot key, 1 node, " + hotThreads + " thr", single, data, hotThreads);
+            String uncontendedOne = "uncontended, 1 node, " + uncontendedThreads + " threads";
+            String uncontendedFive = "uncontended, Redlock(5), " + uncontendedThreads + " threads";
+            String hotOne = "hot key, 1 node, 1 JVM x " + hotThreads;
+            String hotTwo = "hot key, 1 node, 2 JVMs x " + hotThreads / 2;
+            String hotFive = "hot key, Redlock(5), 1 JVM x " + hotThreads;
+            String rw = "rw 90% reads, 1 node, " + hotThreads + " thr";
+            String semaphore = "semaphore " + PrimitiveContenders.PERMITS + " permits, 1 node, " + hotThreads + " thr";
+            String fair = "fair lock, hot key, 1 node, " + hotThreads + " thr";
+            List<Scenario> scenarios = List.of(
+                    new Scenario(uncontendedOne, true, () -> uncontended(uncontendedOne, single, uncontendedThreads)),
+                    new Scenario(uncontendedFive, true, () -> uncontended(uncontendedFive, five, uncontendedThreads)),
+                    new Scenario(hotOne, true, () -> hot(hotOne, single, data, hotThreads)),
+                    new Scenario(hotTwo, false, () -> hotTwoJvms(hotTwo, single, nodes.node(5).uri(), data, hotThreads / 2)),
+                    new Scenario(hotFive, true, () -> hot(hotFive, five, data, hotThreads)),
+                    new Scenario(rw, true, () -> shared(rw, PrimitiveContenders.Kind.RW, single, hotThreads)),
+                    new Scenario(semaphore, true, () -> shared(semaphore, PrimitiveContenders.Kind.SEMAPHORE, single, hotThreads)),
+                    new Scenario(fair, true, () -> hotFair(fair, single, data, hotThreads)));
+            List<Scenario> selected = scenarios.stream().filter(s -> only == null || only.matcher(s.name()).find()).toList();
+            if (selected.isEmpty()) {
+                throw new IllegalArgumentException("--only " + only + " matches none of " + scenarios.stream().map(Scenario::name).toList());
+            }
+            if (selected.stream().anyMatch(Scenario::inProcess)) {
+                warmUp(single, five, data, uncontendedThreads, hotThreads);
+            }
+            for (Scenario scenario : selected) {
+                progress(scenario.name());
+                scenario.step().run();
+            }
             data.close();
             vertx.closeAndAwait();
         }

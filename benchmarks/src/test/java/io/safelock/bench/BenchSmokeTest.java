@@ -14,7 +14,7 @@ class BenchSmokeTest {
 
     @Test
     void everyScenarioRunsAndKeepsItsCounterExact() throws Exception {
-        BenchMain bench = new BenchMain(true);
+        BenchMain bench = new BenchMain(true, null);
         List<BenchMain.Row> rows = bench.runAll();
         System.out.println(BenchMain.table(rows));
         // two libraries per lock scenario (5), plus the floor on the two uncontended ones, plus two per
