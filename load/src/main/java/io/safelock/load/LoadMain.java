@@ -45,13 +45,21 @@ public final class LoadMain {
      * the CPU seconds each group of processes spent during the probe.
      */
     record Row(String config, String scenario, Result probe, Result load, String limitName, double limit, Map<String, Double> cpu,
-               double machineBusy) {
+               double machineBusy, DatabaseAtRate database) {
 
         /** Milliseconds of CPU per answer, for one group or (null) the whole machine. */
         double cpuMillisPerAnswer(String group) {
             double seconds = group == null ? cpu.values().stream().mapToDouble(Double::doubleValue).sum() : cpu.getOrDefault(group, 0.0);
             return probe.completed() == 0 ? Double.NaN : 1000 * seconds / probe.completed();
         }
+    }
+
+    /**
+     * pgbench on the same statements at the latency run's rate, right after it: the database's own latency
+     * at that load (its commit fsyncs included), the floor under the route's p50/p99. Null when the route has
+     * no pgbench script.
+     */
+    record DatabaseAtRate(double rate, double p50, double p99, double p999) {
     }
 
     /** Warming a JVM stops once its JIT compiler threads use at most this share of its CPU over a cycle. */
@@ -69,6 +77,10 @@ public final class LoadMain {
     /** CPU milliseconds per transaction of each pgbench script (PostgreSQL and pgbench itself). */
     private final Map<String, Double> pgbenchCpu = new LinkedHashMap<>();
     private final List<String> warmUps = new ArrayList<>();
+    /** The pgbench database's products (first, last), once it exists. */
+    private long[] pgbenchProducts;
+    /** pgbench connections at a latency run's rate: the two inventory replicas' request pools (DB_POOL_SIZE 20 each). */
+    private static final int DATABASE_CONNECTIONS = 40;
     private final CpuMeter cpu;
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final Http http = new Http(Duration.ofSeconds(10));
@@ -120,6 +132,7 @@ public final class LoadMain {
         } finally {
             load.stopEverything();
             load.generator.close();
+            Tools.psql("postgres", "DROP DATABASE IF EXISTS " + PGBENCH_DATABASE + " WITH (FORCE)");
         }
         System.exit(exit);
     }
@@ -274,6 +287,7 @@ public final class LoadMain {
                 + " && pg_dump -s -h 127.0.0.1 -U postgres " + DATABASE + " | psql -q -h 127.0.0.1 -U postgres -d " + PGBENCH_DATABASE),
                 Map.of("PGPASSWORD", "postgres"), 120);
         long[] products = createProducts(PGBENCH_DATABASE);
+        pgbenchProducts = products;
         Path scripts = root.resolve("load/pgbench");
         for (String script : List.of("order-transaction", "with-lock", "without-lock", "conditional-update", "select-for-update", "naive")) {
             say("pgbench, 32 clients, " + pgbenchSeconds() + " s: " + script + ".sql");
@@ -290,7 +304,7 @@ public final class LoadMain {
             pgbenchCpu.put("pgbench " + script + ".sql", 1000 * machine / transactions);
             limits.put("pgbench " + script + ".sql", tps);
         }
-        Tools.psql("postgres", "DROP DATABASE IF EXISTS " + PGBENCH_DATABASE + " WITH (FORCE)");
+        // kept for pgbench at each latency run's rate; dropped at the start of the next run
     }
 
     private String limitFor(String strategy) {
@@ -435,6 +449,22 @@ public final class LoadMain {
         measure("naive Node.js", route + ", " + PRODUCTS + " products", naiveTarget(products, route), 3000, "pgbench naive.sql");
     }
 
+    /** pgbench on the route's own statements at the latency run's rate (see {@link DatabaseAtRate}); null if it has none. */
+    private DatabaseAtRate databaseAtRate(String limit, double rate) {
+        if (pgbenchProducts == null || !limit.startsWith("pgbench ")) {
+            return null;
+        }
+        waitUntilQuiet();
+        String script = limit.substring("pgbench ".length());
+        org.HdrHistogram.Histogram latencies = Tools.pgbenchAtRate(PGBENCH_DATABASE, root.resolve("load/pgbench").resolve(script),
+                DATABASE_CONNECTIONS, (int) Math.round(loadSeconds()), rate, pgbenchProducts[0], pgbenchProducts[1], runDir.resolve("pgbench-log"));
+        DatabaseAtRate database = new DatabaseAtRate(rate, latencies.getValueAtPercentile(50) / 1000.0,
+                latencies.getValueAtPercentile(99) / 1000.0, latencies.getValueAtPercentile(99.9) / 1000.0);
+        say(String.format(Locale.ROOT, "  pgbench %s at %.0f/s: p50 %.1f ms p99 %.1f ms p99.9 %.1f ms", script, rate, database.p50(),
+                database.p99(), database.p999()));
+        return database;
+    }
+
     /** A capacity probe (offered above capacity, answers counted in the window), then a run at 70 % of that capacity. */
     private boolean wanted(String label) {
         return only == null || only.matcher(label).find();
@@ -449,16 +479,29 @@ public final class LoadMain {
         CpuMeter.Snapshot before = cpu.snapshot();
         long wallBefore = System.nanoTime();
         Result probe = generator.run(scenario, target, probeRate, probeSeconds(), 30, true);
-        Map<String, Double> spent = cpu.snapshot().since(before);
-        double busy = spent.values().stream().mapToDouble(Double::doubleValue).sum() / ((System.nanoTime() - wallBefore) / 1e9) / cores;
-        double rate = Math.max(10, 0.7 * probe.throughput());
-        say(String.format(Locale.ROOT, "  capacity %.0f/s; latency run at %.0f/s", probe.throughput(), rate));
+        Map<String, Double> duringProbe = cpu.snapshot().since(before);
+        double busy = duringProbe.values().stream().mapToDouble(Double::doubleValue).sum() / ((System.nanoTime() - wallBefore) / 1e9) / cores;
+        // What the answers left to do after the window (outbox events to publish and consume, counter commands
+        // queued) is part of their cost and, left running, would steal the latency run's CPU: wait for it, and
+        // count its CPU with the probe's, less the idle second that ended the wait.
+        Quiet drained = waitUntilQuiet();
+        Map<String, Double> spent = new LinkedHashMap<>(cpu.snapshot().since(before));
+        drained.lastSecond().forEach((group, seconds) -> spent.merge(group, -seconds, Double::sum));
+        // 70 % of what the machine can keep up with: the window's answers, or fewer if their whole CPU cost
+        // (work left behind included) would not fit on the cores at that rate
+        double cpuSeconds = spent.values().stream().mapToDouble(Double::doubleValue).sum();
+        double sustainable = cpuSeconds <= 0 || probe.completed() == 0 ? probe.throughput()
+                : Math.min(probe.throughput(), cores / (cpuSeconds / probe.completed()));
+        double rate = Math.max(10, 0.7 * sustainable);
+        say(String.format(Locale.ROOT, "  capacity %.0f/s (work left behind took %.0f s more; CPU limit %.0f/s); latency run at %.0f/s",
+                probe.throughput(), drained.seconds(), cores / (cpuSeconds / Math.max(1, probe.completed())), rate));
         Result load = generator.run(scenario, target, rate, loadSeconds(), 30, false);
         say(String.format(Locale.ROOT, "  %.0f/s p50 %.1f ms p99 %.1f ms p99.9 %.1f ms  %s", load.throughput(), load.millis(50),
                 load.millis(99), load.millis(99.9), load.statusSummary()));
         samples(probe);
         samples(load);
-        rows.add(new Row(config, scenario, probe, load, limit, limits.getOrDefault(limit, Double.NaN), spent, busy));
+        DatabaseAtRate database = databaseAtRate(limit, rate);
+        rows.add(new Row(config, scenario, probe, load, limit, limits.getOrDefault(limit, Double.NaN), spent, busy, database));
     }
 
     /**
@@ -466,14 +509,16 @@ public final class LoadMain {
      * minutes: work a scenario left behind (counter commands still queued, outbox events, a collector)
      * would otherwise be measured against the next one.
      */
-    private void waitUntilQuiet() {
+    private Quiet waitUntilQuiet() {
         long deadline = System.nanoTime() + 120_000_000_000L;
         long start = System.nanoTime();
         double busy = 1;
+        Map<String, Double> lastSecond = Map.of();
         while (System.nanoTime() < deadline) {
             CpuMeter.Snapshot before = cpu.snapshot();
             ProcessRecordSleep.sleep(1000);
-            busy = cpu.snapshot().since(before).values().stream().mapToDouble(Double::doubleValue).sum() / cores;
+            lastSecond = cpu.snapshot().since(before);
+            busy = lastSecond.values().stream().mapToDouble(Double::doubleValue).sum() / cores;
             if (busy <= 0.25) {
                 break;
             }
@@ -482,6 +527,11 @@ public final class LoadMain {
         if (waited > 1.5) {
             say(String.format(Locale.ROOT, "  waited %.0f s for the machine to go quiet (%.0f %% busy)", waited, 100 * busy));
         }
+        return new Quiet(Math.max(0, waited - 1), lastSecond);
+    }
+
+    /** How long the machine stayed busy before its last, quiet second, and that second's CPU by group. */
+    private record Quiet(double seconds, Map<String, Double> lastSecond) {
     }
 
     /** The first answer of each unexpected status, so a table entry such as 409:10 comes with its reason. */
@@ -577,13 +627,15 @@ public final class LoadMain {
         }
         out.append("\nScenarios: capacity = answers/s when offered more than the system can do; latency and answers at 70 % of"
                 + " that capacity (below saturation).\n\n");
-        out.append("| lock nodes | scenario | capacity/s | of limit | limit | p50 ms | p99 ms | p99.9 ms | answers at 70 % | at capacity, besides 200/400 |\n");
-        out.append("|---|---|---:|---:|---|---:|---:|---:|---|---|\n");
+        out.append("| lock nodes | scenario | capacity/s | of limit | limit | p50 ms | p99 ms | p99.9 ms | pgbench at that rate: p50 / p99 / p99.9 ms | answers at 70 % | at capacity, besides 200/400 |\n");
+        out.append("|---|---|---:|---:|---|---:|---:|---:|---|---|---|\n");
         for (Row row : rows) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %.1f | %.1f | %.1f | %s | %s |%n", row.config(), row.scenario(),
+            DatabaseAtRate db = row.database();
+            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |%n", row.config(), row.scenario(),
                     row.probe().throughput(), Double.isNaN(row.limit()) ? "-" : String.format(Locale.ROOT, "%.0f %%", 100 * row.probe().throughput() / row.limit()),
-                    row.limitName(), row.load().millis(50), row.load().millis(99), row.load().millis(99.9), row.load().statusSummary(),
-                    saturationSummary(row.probe())));
+                    row.limitName(), row.load().millis(50), row.load().millis(99), row.load().millis(99.9),
+                    db == null ? "-" : String.format(Locale.ROOT, "%.1f / %.1f / %.1f", db.p50(), db.p99(), db.p999()),
+                    row.load().statusSummary(), saturationSummary(row.probe())));
         }
         out.append(cpuTable());
         if (hot != null) {
@@ -663,7 +715,9 @@ public final class LoadMain {
                         withLock.probe().throughput(), naive.probe().throughput(), withLock.probe().throughput() / naive.probe().throughput()),
                         withLock.probe().throughput() > naive.probe().throughput());
             }
-            target(out, "with-lock, 1 node: p99 <= 100 ms (at 70 %)", String.format(Locale.ROOT, "p99 %.1f ms", withLock.load().millis(99)),
+            target(out, "with-lock, 1 node: p99 <= 100 ms (at 70 %)", String.format(Locale.ROOT, "p99 %.1f ms%s", withLock.load().millis(99),
+                            withLock.database() == null ? "" : String.format(Locale.ROOT, " (pgbench with-lock.sql alone at the same %.0f/s: p99 %.1f ms)",
+                                    withLock.database().rate(), withLock.database().p99())),
                     withLock.load().millis(99) <= 100);
             if (without != null && conditional != null) {
                 target(out, "without-lock and conditional-update above with-lock", String.format(Locale.ROOT, "%.0f/s, %.0f/s vs %.0f/s",

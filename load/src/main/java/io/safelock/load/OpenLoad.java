@@ -48,6 +48,8 @@ final class OpenLoad implements AutoCloseable {
      * the end (counted as "not-sent"), while those on the wire are always waited for, never cut: a cut
      * connection would cancel server work mid-way and disturb the next scenario.
      */
+    static final boolean DEBUG_SLOW = System.getenv("LOAD_DEBUG_SLOW") != null;
+
     Result run(String scenario, Target target, double rate, double seconds, double drainSeconds, boolean probe) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                         .setConnectTimeout(5_000).setIdleTimeout(120),
@@ -61,6 +63,7 @@ final class OpenLoad implements AutoCloseable {
         // all on the event loop: [0] due so far, [1] sent, [2] answered, [3] in flight, [4] answered in the window,
         // [5] 409/503 without Retry-After, [6] 1 once the window is closed
         long[] n = new long[7];
+        java.util.TreeMap<Long, Integer> slow = new java.util.TreeMap<>();
         ArrayDeque<Long> backlog = new ArrayDeque<>();
         Buffer body = Buffer.buffer(target.body());
         long[] timerId = {-1};
@@ -99,6 +102,9 @@ final class OpenLoad implements AutoCloseable {
                                 n[4]++;
                             }
                             latencies.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(end - intended)));
+                            if (DEBUG_SLOW && end - intended > 50_000_000L) {
+                                slow.merge((intended - t0[0]) / 100_000_000L, 1, Integer::sum);
+                            }
                             String key = answer.succeeded() ? answer.result() : "io-error";
                             if (answer.failed()) {
                                 samples.putIfAbsent(key, String.valueOf(answer.cause()));
@@ -147,6 +153,10 @@ final class OpenLoad implements AutoCloseable {
         loop.runOnContext(v -> {
             vertx.cancelTimer(timerId[0]);
             Map<String, Long> copy = new TreeMap<>(statuses);
+            if (DEBUG_SLOW) {
+                System.err.println("[slow>50ms by due time, 100 ms buckets] " + scenario + (probe ? " probe" : " load") + " started "
+                        + java.time.Instant.ofEpochMilli(System.currentTimeMillis() - (System.nanoTime() - t0[0]) / 1_000_000) + ": " + slow);
+            }
             long unanswered = n[3] + backlog.size();
             if (unanswered > 0) {
                 copy.put("no-answer", unanswered);

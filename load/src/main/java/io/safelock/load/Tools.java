@@ -68,6 +68,45 @@ final class Tools {
         return Double.parseDouble(m.group(1));
     }
 
+    /**
+     * pgbench on a custom script file at a constant rate ({@code -R}, so a slow transaction does not hold back
+     * the ones scheduled after it), every transaction logged: latency from each one's scheduled start, in
+     * microseconds, the way the load generator measures from a request's due time.
+     */
+    static org.HdrHistogram.Histogram pgbenchAtRate(String database, Path script, int clients, int seconds, double rate, long first,
+                                                    long last, Path logDir) {
+        try {
+            Files.createDirectories(logDir);
+            try (var old = Files.list(logDir)) {
+                for (Path file : old.toList()) {
+                    Files.delete(file);
+                }
+            }
+            String prefix = logDir.resolve("pgbench").toString();
+            run(List.of("pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-M", "prepared", "-c", Integer.toString(clients),
+                            "-j", "2", "-T", Integer.toString(seconds), "-R", String.format(java.util.Locale.ROOT, "%.0f", rate),
+                            "-l", "--log-prefix=" + prefix, "-D", "first=" + first, "-D", "last=" + last,
+                            "-D", "clients=" + clients, "-D", "n=0", "-D", "tokenbase=" + System.currentTimeMillis() * 1_000_000L,
+                            "-f", script.toString(), database),
+                    Map.of("PGPASSWORD", "postgres"), seconds + 120L);
+            org.HdrHistogram.Histogram latencies = new org.HdrHistogram.Histogram(TimeUnit.SECONDS.toMicros(300), 3);
+            try (var logs = Files.list(logDir)) {
+                for (Path log : logs.toList()) {
+                    for (String line : Files.readAllLines(log)) {
+                        // client_id transaction_no time script_no time_epoch time_us schedule_lag
+                        String[] f = line.trim().split("\\s+");
+                        if (f.length >= 7 && !f[2].equals("skipped")) {
+                            latencies.recordValue(Long.parseLong(f[2]) + Long.parseLong(f[6]));
+                        }
+                    }
+                }
+            }
+            return latencies;
+        } catch (IOException e) {
+            throw new IllegalStateException("pgbench at a rate: " + e.getMessage(), e);
+        }
+    }
+
     /** redis-benchmark for one command: requests per second. */
     static double redisBenchmark(int port, String test, int clients, int requests, int pipeline) {
         String out = run(List.of("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(port), "-c", Integer.toString(clients),
