@@ -29,6 +29,9 @@ import org.HdrHistogram.Histogram;
  */
 final class OpenLoad implements AutoCloseable {
 
+    /** LOAD_DEBUG_SLOW set: print, after each run, the requests over 50 ms per 100 ms of due time (stalls vs queueing). */
+    static final boolean DEBUG_SLOW = System.getenv("LOAD_DEBUG_SLOW") != null;
+
     /** What to send: method POST, a path (for request number i) and a JSON body, to one of the targets. */
     record Target(String name, List<Integer> ports, LongFunction<String> path, String body) {
     }
@@ -48,8 +51,6 @@ final class OpenLoad implements AutoCloseable {
      * the end (counted as "not-sent"), while those on the wire are always waited for, never cut: a cut
      * connection would cancel server work mid-way and disturb the next scenario.
      */
-    static final boolean DEBUG_SLOW = System.getenv("LOAD_DEBUG_SLOW") != null;
-
     Result run(String scenario, Target target, double rate, double seconds, double drainSeconds, boolean probe) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                         .setConnectTimeout(5_000).setIdleTimeout(120),
