@@ -10,16 +10,17 @@
 #   to move a lock node's wall clock; Debian's libfaketime does not start under the jemalloc-linked
 #   redis-server), netns (ip + tc of iproute2 and iptables: the chaos suite's network namespaces,
 #   partitions, packet loss and the delaying proxy's redirects),
-#   pgbench, pg_test_fsync and Node.js (scripts/load.sh only), fonts (fontconfig and DejaVu for
+#   pgbench and pg_test_fsync (scripts/load.sh, and the load module's test of how it reads pgbench's
+#   log), Node.js (scripts/load.sh only), fonts (fontconfig and DejaVu for
 #   scripts/monitoring-picture.sh, which draws text with Java2D).
 # Starts what is installed but stopped; installs what is missing with apt-get when run as root;
 # otherwise says exactly what to install. Leaves servers that are already running alone.
 # Usage: scripts/ensure-infra.sh [redis-binary] [redis] [postgres] [rabbitmq] [promtool] [prometheus] [clock] [netns] [pgbench] [node] [fonts]
-#   (default: all but pgbench, node and fonts)
+#   (default: all but node and fonts)
 set -euo pipefail
 
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool prometheus clock netns)
+[ ${#want[@]} -eq 0 ] && want=(redis-binary redis postgres rabbitmq promtool prometheus clock netns pgbench)
 
 log() { printf '[infra] %s\n' "$*"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -93,10 +93,9 @@ final class Tools {
             try (var logs = Files.list(logDir)) {
                 for (Path log : logs.toList()) {
                     for (String line : Files.readAllLines(log)) {
-                        // client_id transaction_no time script_no time_epoch time_us schedule_lag
-                        String[] f = line.trim().split("\\s+");
-                        if (f.length >= 7 && !f[2].equals("skipped")) {
-                            latencies.recordValue(Long.parseLong(f[2]) + Long.parseLong(f[6]));
+                        long micros = pgbenchLatencyMicros(line);
+                        if (micros >= 0) {
+                            latencies.recordValue(micros);
                         }
                     }
                 }
@@ -104,6 +103,24 @@ final class Tools {
             return latencies;
         } catch (IOException e) {
             throw new IllegalStateException("pgbench at a rate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One line of pgbench's per-transaction log ({@code client_id transaction_no time script_no time_epoch
+     * time_us [schedule_lag]}): the transaction's latency in microseconds, or -1 for a skipped or unreadable
+     * line. Under {@code --rate} the {@code time} field already counts from the scheduled start — it equals
+     * the "latency average" pgbench prints, schedule lag included — so the lag is not added again.
+     */
+    static long pgbenchLatencyMicros(String line) {
+        String[] fields = line.trim().split("\\s+");
+        if (fields.length < 6 || fields[2].equals("skipped")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fields[2]);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
