@@ -23,6 +23,8 @@ import java.util.UUID;
 final class FloorContender implements Contender {
 
     private static final int CONNECTIONS_PER_NODE = 4;
+    /** Who asks, as the grant script takes it. */
+    private static final String WHO = io.safelock.lock.internal.redis.OwnerRecord.who(new io.safelock.lock.LockOwner("bench", "floor", "localhost", ""));
 
     private record Held(String key, String token) {
     }
@@ -59,8 +61,7 @@ final class FloorContender implements Contender {
         String lock = "floor:" + key;
         String token = UUID.randomUUID().toString();
         onMajority(LockScripts.ACQUIRE, List.of(lock, "floor:fence", lock + ":reserved", lock + ":waiters", "floor:node-set", lock + ":owner"),
-                List.of(token, "5000", "0", token, "", "floor", "bench", "floor", "localhost", "",
-                        Long.toString(System.currentTimeMillis() * 1000)), true);
+                List.of(token, "5000", "0", token, "", "floor", WHO, Long.toString(System.currentTimeMillis() * 1000)), true);
         return new Held(lock, token);
     }
 

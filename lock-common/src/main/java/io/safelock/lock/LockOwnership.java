@@ -1,6 +1,7 @@
 package io.safelock.lock;
 
 import io.safelock.lock.internal.redis.LockScripts;
+import io.safelock.lock.internal.redis.OwnerRecord;
 import io.safelock.lock.redis.LuaScript;
 import io.safelock.lock.internal.redis.RedisNode;
 import io.smallrye.mutiny.Uni;
@@ -15,16 +16,20 @@ import java.util.Map;
 
 /**
  * What a quorum of nodes says about a lock ({@link #inspect}): its holder's key and TTL, and the owner
- * record beside it ({@code <lock key>:owner}, a hash the grant writes in the same script, the extension
- * renews and the release deletes with the key; see {@link LockScripts#ACQUIRE}).
+ * record beside it ({@link OwnerRecord}: the grant writes it in the same script, the extension renews it
+ * and the release deletes it with the key; see {@link LockScripts#ACQUIRE}).
  */
 final class LockOwnership {
 
-    /** KEYS: lock, owner, waiting flag, reservation. Answers {holder token or '', its PTTL, owner fields…, waiting, reserved}. */
+    /**
+     * KEYS: lock, owner, waiting flag, reservation. Answers {holder token or '', its PTTL, waiting, reserved,
+     * owner record or ''}. A record of another type (an older version's hash, during an upgrade) reads as none.
+     */
     static final LuaScript INSPECT = LuaScript.of("inspect", """
             local holder = redis.call('GET', KEYS[1]) or ''
-            local owner = redis.call('HGETALL', KEYS[2])
-            return {holder, redis.call('PTTL', KEYS[1]), redis.call('EXISTS', KEYS[3]), redis.call('EXISTS', KEYS[4]), unpack(owner)}
+            local owner = redis.pcall('GET', KEYS[2])
+            if type(owner) ~= 'string' then owner = '' end
+            return {holder, redis.call('PTTL', KEYS[1]), redis.call('EXISTS', KEYS[3]), redis.call('EXISTS', KEYS[4]), owner}
             """);
 
     private final Redlock redlock;
@@ -33,7 +38,7 @@ final class LockOwnership {
         this.redlock = redlock;
     }
 
-    private record NodeView(String holder, long pttl, boolean waiting, boolean reserved, Map<String, String> owner) {
+    private record NodeView(String holder, long pttl, boolean waiting, boolean reserved, java.util.Optional<OwnerRecord> owner) {
     }
 
     Uni<LockInfo> inspect(LockName name, int waitingHere) {
@@ -70,14 +75,13 @@ final class LockOwnership {
                     // the lease runs as long as a quorum still has the key: the quorum-th longest TTL
                     List<Long> ttls = held.stream().map(NodeView::pttl).sorted((a, b) -> Long.compare(b, a)).toList();
                     // the lease's fencing token is the highest among its nodes (raised on a quorum before it was handed out)
-                    Map<String, String> owner = held.stream().map(NodeView::owner)
-                            .filter(o -> entry.getKey().equals(o.get("token")))
-                            .max(java.util.Comparator.comparingLong(o -> Long.parseLong(o.getOrDefault("fence", "-1")))).orElse(Map.of());
-                    return new LockInfo(name, true, owner.isEmpty() ? null : new LockOwner(owner.get("service"), owner.get("replica"),
-                            owner.get("host"), owner.getOrDefault("label", "")),
-                            owner.containsKey("since") ? Instant.ofEpochMilli(Long.parseLong(owner.get("since"))) : null,
+                    java.util.Optional<OwnerRecord> owner = held.stream().flatMap(v -> v.owner().stream())
+                            .filter(o -> entry.getKey().equals(o.token()))
+                            .max(java.util.Comparator.comparingLong(OwnerRecord::fence));
+                    return new LockInfo(name, true, owner.map(OwnerRecord::owner).orElse(null),
+                            owner.map(o -> Instant.ofEpochMilli(o.since())).orElse(null),
                             Duration.ofMillis(Math.max(0, ttls.get(quorum - 1))),
-                            owner.containsKey("fence") ? Long.parseLong(owner.get("fence")) : -1,
+                            owner.map(OwnerRecord::fence).orElse(-1L),
                             waitingHere, othersWaiting, reserved, failed);
                 }
             }
@@ -86,11 +90,7 @@ final class LockOwnership {
     }
 
     private static NodeView view(Response response) {
-        Map<String, String> owner = new HashMap<>();
-        for (int i = 4; i + 1 < response.size(); i += 2) {
-            owner.put(response.get(i).toString(), response.get(i + 1).toString());
-        }
         return new NodeView(response.get(0).toString(), response.get(1).toLong(), response.get(2).toLong() == 1,
-                response.get(3).toLong() == 1, owner);
+                response.get(3).toLong() == 1, OwnerRecord.parse(response.get(4).toString()));
     }
 }

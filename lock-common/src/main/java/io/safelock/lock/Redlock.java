@@ -29,8 +29,8 @@ import java.util.function.Predicate;
  * offered the same next value, the client's clock in microseconds, so the nodes of a quorum usually
  * answer the same token and the raise is needed only where a node's sequence was already higher.
  *
- * <p>Node set: every node remembers the list of nodes it was last locked through, for twice the
- * longest lease since. A client configured with another list is refused ({@link Attempt.OtherNodeSet}):
+ * <p>Node set: every node remembers the list of nodes it was last locked through, for at least as long
+ * as the longest lease granted since. A client configured with another list is refused ({@link Attempt.OtherNodeSet}):
  * during a rolling change of the node list, old and new clients would otherwise count different
  * majorities and could both hold one lock.
  */
@@ -120,7 +120,7 @@ final class Redlock {
         long start = System.nanoTime();
         List<String> keys = List.of(lockKey(name), sequenceKey(), reservationKey(name), waitersKey(name), nodeSetKey(), ownerKey(name));
         List<String> args = List.of(token, Long.toString(ttl.toMillis()), reserve ? Long.toString(reservationMs) : "0", waiter, previous, nodeSet,
-                owner.service(), owner.replica(), owner.host(), owner.label(), Long.toString(proposeFence()));
+                io.safelock.lock.internal.redis.OwnerRecord.who(owner), Long.toString(proposeFence()));
         Predicate<List<Reply>> decided = replies -> count(replies, r -> r.ok() && r.first() == 1) >= quorum
                 || count(replies, r -> !r.ok() || r.first() != 1) > nodes.size() - quorum;
         // a grant that comes after a failed attempt gave up must not stay behind as a key nobody owns

@@ -56,11 +56,16 @@ class CancellationTest {
              DistributedLocks other = LockTestSupport.locks(vertx, nodes);
              NodeAdmin admin = new NodeAdmin(nodes.node(0).uri())) {
             LockName name = LockName.of("cancel", "acquire");
+            // warm this client first: a cold first call (connection, scripts, classes) can outlast the pause,
+            // and then the attempt would not be in flight while paused but granted before the cancel
+            cancelled.blocking().release(cancelled.blocking().tryAcquire(LockName.of("cancel", "warm-up"), TTL));
+            java.util.concurrent.atomic.AtomicReference<Lease> delivered = new java.util.concurrent.atomic.AtomicReference<>();
             admin.pause(80, "WRITE");
-            Cancellable pending = cancelled.acquire(name, TTL, Duration.ofSeconds(1)).subscribe().with(lease -> { });
+            Cancellable pending = cancelled.acquire(name, TTL, Duration.ofSeconds(1)).subscribe().with(delivered::set);
             sleep(20);
             pending.cancel(); // the acquire script is queued on the paused node and runs after the pause
             sleep(150); // past the pause: the abandoned attempt has run by now
+            assertThat(delivered.get()).as("the attempt was still waiting on the paused node when it was cancelled").isNull();
 
             Lease theirs = retryTryAcquire(other, name, Duration.ofSeconds(3));
             assertThat(theirs).as("another client gets the lock well before the abandoned attempt's TTL").isNotNull();

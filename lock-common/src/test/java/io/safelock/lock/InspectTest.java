@@ -3,6 +3,7 @@ package io.safelock.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.safelock.lock.config.LockSettings;
 import io.safelock.testsupport.RedisNodes;
 import io.safelock.testsupport.RedisNodesExtension;
 import io.vertx.mutiny.core.Vertx;
@@ -56,6 +57,29 @@ class InspectTest {
             other.blocking().release(next);
             assertThat(holderSide.blocking().inspect(name).locked()).isFalse();
             assertThat(holderSide.blocking().inspect(name).owner()).isNull();
+        }
+    }
+
+    @Test
+    void theOwnerRecordKeepsAnyLabelAndFollowsARaisedFencingToken(RedisNodes nodes) {
+        try (DistributedLocks holderSide = LockTestSupport.locks(vertx, nodes); DistributedLocks other = LockTestSupport.locks(vertx, nodes)) {
+            // one node's sequence far above every client's clock: it answers a higher token than the others,
+            // which are raised to it before the lease is handed out (and their owner records with them)
+            try (NodeAdmin admin = new NodeAdmin(nodes.node(0).uri())) {
+                admin.call("SET", LockSettings.DEFAULT_KEY_PREFIX + "fence", Long.toString(System.currentTimeMillis() * 1000 + 1_000_000_000_000L));
+            }
+            String label = "order \"7\" {x: [1, 2]} \\ tab\there\nnext line, ünïcode 注文";
+            LockName name = LockName.of("inspect", "3");
+            Lease lease = holderSide.blocking().acquire(name, Duration.ofSeconds(10), Duration.ofSeconds(5), label);
+            nodes.node(0).kill(); // the quorum left holds only raised records
+            LockInfo info = other.blocking().inspect(name);
+            assertThat(info.owner()).isNotNull();
+            assertThat(info.owner().label()).isEqualTo(label);
+            assertThat(info.owner().service()).isEqualTo(LockOwner.thisProcess("").service());
+            assertThat(info.fencingToken()).isEqualTo(lease.fencingToken());
+            holderSide.blocking().release(lease);
+        } finally {
+            nodes.healAll();
         }
     }
 

@@ -21,8 +21,8 @@ public final class LockScripts {
 
     /**
      * KEYS: lock, fence sequence, reservation, waiters flag, node set, owner record. ARGV: token, ttl ms,
-     * reservation ms (0 = do not reserve), waiter id, previous token ('' if none), node-set id, and who
-     * asks: service, replica, host, label; the proposed fencing token.
+     * reservation ms (0 = do not reserve), waiter id, previous token ('' if none), node-set id, who asks
+     * ({@link OwnerRecord#who}), the proposed fencing token.
      *
      * <p>Refuses with {-1, other node set} when the node remembers another node set. Grants the lock when
      * it is free, or still held by the previous token (a holder in the same process handing it straight
@@ -32,11 +32,16 @@ public final class LockScripts {
      * re-acquire in a loop cannot starve it. The token is new for every attempt, so a late release of an
      * earlier attempt can never delete this one's key.
      *
-     * <p>A grant also writes the owner record (a hash beside the key, with the same TTL) in the same step:
-     * who holds the lock is known wherever the lock is, at no extra round trip, and a release deletes both.
+     * <p>A grant also writes the owner record ({@link OwnerRecord}: one string beside the key, with the
+     * same TTL) in the same step: who holds the lock is known wherever the lock is, at no extra round trip,
+     * and a release deletes both. One {@code SET} of a string the client mostly prepared, not a seven-field
+     * hash and its {@code PEXPIRE}: argument passing and calls are most of a script's cost on the node.
+     *
+     * <p>The node-set record must outlive every lease granted through it; it is rewritten (for twice the
+     * lease) only when it would not, instead of on every grant.
      *
      * <p>The fencing token is strictly above the node's previous one and at least the client's proposal
-     * (ARGV 11: its clock in microseconds, above every token it has seen). Every node of a Redlock
+     * (ARGV 8: its clock in microseconds, above every token it has seen). Every node of a Redlock
      * quorum is offered the same proposal, so in the usual case they all answer the same token and no
      * second round trip is needed to bring the quorum up to the highest one (see Redlock's fenceOnQuorum);
      * and tokens keep rising on a node that lost its data, and across an upgrade from the earlier per-name
@@ -55,17 +60,18 @@ public final class LockScripts {
             if not holder then
               local reserved = redis.call('GET', KEYS[3])
               if (not reserved) or reserved == ARGV[4] then
-                redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+                local ttl = tonumber(ARGV[2])
+                redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
                 if reserved then redis.call('DEL', KEYS[3]) end
-                redis.call('SET', KEYS[5], ARGV[6], 'PX', math.max(redis.call('PTTL', KEYS[5]), 2 * tonumber(ARGV[2])))
-                local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(ARGV[11]))
-                local now = redis.call('TIME')
+                if redis.call('PTTL', KEYS[5]) < ttl then
+                  redis.call('SET', KEYS[5], ARGV[6], 'PX', 2 * ttl)
+                end
+                local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(ARGV[8]))
                 local fenceText = string.format('%.0f', fence)
                 redis.call('SET', KEYS[2], fenceText)
-                redis.call('HSET', KEYS[6], 'token', ARGV[1], 'service', ARGV[7], 'replica', ARGV[8], 'host', ARGV[9],
-                    'label', ARGV[10], 'since', string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)),
-                    'fence', fenceText)
-                redis.call('PEXPIRE', KEYS[6], ARGV[2])
+                local now = redis.call('TIME')
+                redis.call('SET', KEYS[6], fenceText .. ' ' .. now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
+                    .. ' ' .. ARGV[1] .. ' ' .. ARGV[7], 'PX', ttl)
                 return {1, fence}
               end
             end
@@ -111,7 +117,9 @@ public final class LockScripts {
             if nodeset and nodeset ~= ARGV[3] then
               return 0
             end
-            redis.call('SET', KEYS[2], ARGV[3], 'PX', math.max(redis.call('PTTL', KEYS[2]), 2 * tonumber(ARGV[2])))
+            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then
+              redis.call('SET', KEYS[2], ARGV[3], 'PX', 2 * tonumber(ARGV[2]))
+            end
             redis.call('PEXPIRE', KEYS[3], ARGV[2])
             return redis.call('PEXPIRE', KEYS[1], ARGV[2])
             """);
@@ -120,7 +128,7 @@ public final class LockScripts {
      * KEYS: lock, fence sequence, owner record. ARGV: token, fencing token.
      * While the token still owns the lock on this node, raises the node's sequence to at least the given
      * value, so any later holder that wins this node counts above it, and records the lease's fencing
-     * token in the owner record. Returns 1 if the lock was ours.
+     * token in the owner record (its first field). Returns 1 if the lock was ours.
      */
     public static final LuaScript RAISE_FENCE = LuaScript.of("raise-fence", """
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -130,7 +138,11 @@ public final class LockScripts {
             if current < tonumber(ARGV[2]) then
               redis.call('SET', KEYS[2], ARGV[2])
             end
-            redis.call('HSET', KEYS[3], 'fence', ARGV[2])
+            local owner = redis.call('GET', KEYS[3])
+            if owner then
+              local rest = string.find(owner, ' ', 1, true)
+              redis.call('SET', KEYS[3], ARGV[2] .. string.sub(owner, rest), 'KEEPTTL')
+            end
             return 1
             """);
 }
