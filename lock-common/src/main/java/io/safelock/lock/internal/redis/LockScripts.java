@@ -128,7 +128,8 @@ public final class LockScripts {
      * KEYS: lock, fence sequence, owner record. ARGV: token, fencing token.
      * While the token still owns the lock on this node, raises the node's sequence to at least the given
      * value, so any later holder that wins this node counts above it, and records the lease's fencing
-     * token in the owner record (its first field). Returns 1 if the lock was ours.
+     * token in the owner record (its first field; a record of another type, an older version's, is left
+     * alone). Returns 1 if the lock was ours.
      */
     public static final LuaScript RAISE_FENCE = LuaScript.of("raise-fence", """
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -138,8 +139,8 @@ public final class LockScripts {
             if current < tonumber(ARGV[2]) then
               redis.call('SET', KEYS[2], ARGV[2])
             end
-            local owner = redis.call('GET', KEYS[3])
-            if owner then
+            local owner = redis.pcall('GET', KEYS[3])
+            if type(owner) == 'string' then
               local rest = string.find(owner, ' ', 1, true)
               redis.call('SET', KEYS[3], ARGV[2] .. string.sub(owner, rest), 'KEEPTTL')
             end
