@@ -249,6 +249,10 @@ public final class LoadMain {
             // e.g. -XX:StartFlightRecording=... to profile the replicas under this load
             inventory.put("JAVA_TOOL_OPTIONS", profile);
         }
+        String counterProfile = System.getenv("LOAD_COUNTER_JAVA_OPTIONS");
+        if (counterProfile != null && !counterProfile.isBlank()) {
+            counter.put("JAVA_TOOL_OPTIONS", counterProfile);
+        }
         return new DemoPlan(root, runDir, DemoPlan.range(LOCK_PORT, lockNodes), DemoPlan.range(INVENTORY_PORT, 2),
                 DemoPlan.range(COUNTER_PORT, 2), inventory, counter);
     }
