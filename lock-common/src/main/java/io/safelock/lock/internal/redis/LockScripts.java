@@ -142,7 +142,9 @@ public final class LockScripts {
             local owner = redis.pcall('GET', KEYS[3])
             if type(owner) == 'string' then
               local rest = string.find(owner, ' ', 1, true)
-              redis.call('SET', KEYS[3], ARGV[2] .. string.sub(owner, rest), 'KEEPTTL')
+              if rest then
+                redis.call('SET', KEYS[3], ARGV[2] .. string.sub(owner, rest), 'KEEPTTL')
+              end
             end
             return 1
             """);
